@@ -1,0 +1,56 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export class DevRevApi implements ICredentialType {
+	name = 'devRevApi';
+
+	displayName = 'DevRev API';
+
+	icon: Icon = { light: 'file:../icons/devrev.svg', dark: 'file:../icons/devrev.dark.svg' };
+
+	documentationUrl = 'https://developer.devrev.ai/about/authentication';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Personal Access Token',
+			name: 'token',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description:
+				'A DevRev personal access token (Settings → Account → Personal Access Token). Pasting it with a leading "Bearer " works too.',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api.devrev.ai',
+			placeholder: 'https://api.devrev.ai',
+			description: 'The DevRev API address; change it only for a regional or test endpoint',
+		},
+	];
+
+	// A token pasted as "Bearer …" is sent once, not as "Bearer Bearer …".
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '={{"Bearer " + $credentials.token.trim().replace(/^bearer\\s+/i, "")}}',
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.trim().replace(/\\/+$/, "")}}',
+			url: '/dev-users.self',
+			method: 'GET',
+		},
+	};
+}

@@ -1,0 +1,121 @@
+import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
+import { z } from 'zod';
+
+import type { FollowUp, Vendor, VendorErrorText, VendorRequest } from '../engine';
+
+/** DevRev's error body: `{ type, message?, detail?, … }`. */
+function describeError(_statusCode: number, body: unknown): VendorErrorText | undefined {
+	if (!body || typeof body !== 'object') return undefined;
+	const { type, message, detail, reference_id: referenceId } = body as IDataObject;
+	if (typeof type !== 'string' && typeof message !== 'string') return undefined;
+	const notes = [
+		typeof type === 'string' ? `DevRev error type: ${type}` : undefined,
+		typeof detail === 'string' && detail !== message ? detail : undefined,
+		typeof referenceId === 'string' ? `reference id ${referenceId} (quote it to DevRev support)` : undefined,
+	].filter(Boolean);
+	return {
+		message: typeof message === 'string' && message !== '' ? message : String(type),
+		description: notes.length ? notes.join('; ') : undefined,
+	};
+}
+
+export const devRev: Vendor = {
+	displayName: 'DevRev',
+	credentialType: 'devRevApi',
+	baseUrl: (credentials) => String(credentials.baseUrl ?? 'https://api.devrev.ai').trim().replace(/\/+$/, ''),
+	describeError,
+	defaultConcurrency: 8,
+};
+
+export const LINK_TYPES = [
+	'custom_link',
+	'developed_with',
+	'imports',
+	'is_analyzed_by',
+	'is_converted_to',
+	'is_dependent_on',
+	'is_duplicate_of',
+	'is_follow_up_of',
+	'is_merged_into',
+	'is_parent_of',
+	'is_part_of',
+	'is_related_to',
+	'serves',
+] as const;
+
+export const linkTypeOptions: INodePropertyOptions[] = LINK_TYPES.map((value) => ({
+	name: value.replace(/_/g, ' ').replace(/^\w/, (first) => first.toUpperCase()),
+	value,
+}));
+
+export const linkTypeSchema = z.enum(LINK_TYPES, {
+	errorMap: () => ({ message: `must be one of ${LINK_TYPES.join(', ')}` }),
+});
+
+/** The fields of a DevRev object reference worth passing on. */
+function summarizeEnd(end: unknown): IDataObject | undefined {
+	if (!end || typeof end !== 'object') return undefined;
+	const { id, display_id, type, display_name } = end as IDataObject;
+	return { id, display_id, type, display_name };
+}
+
+/** A DevRev link as an output item: its id, type and both ends. */
+export function summarizeLink(link: IDataObject): IDataObject {
+	const customLinkType = link.custom_link_type as IDataObject | undefined;
+	return {
+		id: link.id,
+		display_id: link.display_id,
+		link_type: link.link_type,
+		...(customLinkType ? { custom_link_type: customLinkType.id ?? customLinkType } : {}),
+		source: summarizeEnd(link.source),
+		target: summarizeEnd(link.target),
+		created_date: link.created_date,
+	};
+}
+
+/** Whether a link end (as DevRev returns it) is the object the user named by id or display id. */
+function endMatches(end: unknown, wanted: string): boolean {
+	if (!end || typeof end !== 'object') return end === wanted;
+	const { id, display_id } = end as IDataObject;
+	return id === wanted || display_id === wanted;
+}
+
+/** links.list pages read when looking a link up by its ends (100 links each). */
+const MAX_LIST_PAGES = 50;
+
+export interface LinkEnds {
+	linkType: string;
+	source: string;
+	target: string;
+}
+
+/** One page of the source's outgoing links of the given type. */
+export function listLinksRequest(ends: LinkEnds, cursor?: string): VendorRequest {
+	return {
+		method: 'POST',
+		path: '/links.list',
+		body: {
+			object: ends.source,
+			direction: 'is_source',
+			link_type: [ends.linkType],
+			limit: 100,
+			...(cursor ? { cursor } : {}),
+		},
+	};
+}
+
+/** Pages through the source's links until the one to the target turns up. */
+export async function findLink(
+	ends: LinkEnds,
+	follow: FollowUp,
+	firstPage?: unknown,
+): Promise<IDataObject | undefined> {
+	let page = (firstPage ?? (await follow(listLinksRequest(ends), true)).body) as IDataObject | undefined;
+	for (let pages = 1; ; pages++) {
+		const links = Array.isArray(page?.links) ? (page.links as IDataObject[]) : [];
+		const found = links.find((candidate) => endMatches(candidate.target, ends.target));
+		const cursor = page?.next_cursor;
+		if (found || typeof cursor !== 'string' || cursor === '' || pages >= MAX_LIST_PAGES) return found;
+		page = (await follow(listLinksRequest(ends, cursor), true)).body as IDataObject | undefined;
+	}
+}

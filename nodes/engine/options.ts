@@ -1,0 +1,105 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { Vendor } from './types';
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_RETRIES = 5;
+
+export interface EngineSettings {
+	concurrency: number;
+	batchSize: number;
+	ratePerSecond: number | undefined;
+	timeoutMs: number;
+	maxRetries: number;
+}
+
+interface OptionsFor {
+	/** The operation groups items into one request (shows Batch Size). */
+	batching?: boolean;
+	/** Operation-specific options shown beside the engine's. */
+	extra?: INodeProperties[];
+}
+
+/**
+ * The node's "Options" collection for one operation: the operation's own options plus the engine's
+ * (concurrency, batch size, rate, timeout, retries), with this vendor's defaults.
+ */
+export function optionsCollection(vendor: Vendor, operation: string, { batching, extra = [] }: OptionsFor): INodeProperties {
+	const engineOptions: INodeProperties[] = [
+		{
+			displayName: 'Concurrency',
+			name: 'concurrency',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 64 },
+			default: vendor.defaultConcurrency,
+			description: `How many requests may be in flight at once (default ${vendor.defaultConcurrency})`,
+		},
+		{
+			displayName: 'Max Retries',
+			name: 'maxRetries',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 10 },
+			default: DEFAULT_MAX_RETRIES,
+			description:
+				'How often a request is retried after a rate limit (429), a gateway error (502/503/504) or a network failure. A request that is not safe to repeat is retried only when it certainly did not reach the server.',
+		},
+		{
+			displayName: 'Timeout',
+			name: 'timeout',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: DEFAULT_TIMEOUT_MS,
+			description: 'How long to wait for an answer, in milliseconds',
+		},
+	];
+	if (batching) {
+		engineOptions.push({
+			displayName: 'Batch Size',
+			name: 'batchSize',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: vendor.defaultBatchSize ?? 100,
+			description: 'Most items sent in one request; items are grouped only when they target the same place',
+		});
+	}
+	if (vendor.defaultRatePerSecond) {
+		engineOptions.push({
+			displayName: 'Requests per Second',
+			name: 'requestsPerSecond',
+			type: 'number',
+			typeOptions: { minValue: 0, numberPrecision: 2 },
+			default: vendor.defaultRatePerSecond,
+			description: `Paces writes to ${vendor.displayName}'s documented limit (${vendor.defaultRatePerSecond} per second); 0 sends as fast as Concurrency allows`,
+		});
+	}
+	const options = [...extra, ...engineOptions].sort((a, b) => a.displayName.localeCompare(b.displayName));
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: { show: { operation: [operation] } },
+		options,
+	};
+}
+
+function positiveInteger(value: unknown, fallback: number): number {
+	return typeof value === 'number' && Number.isFinite(value) && value >= 1 ? Math.floor(value) : fallback;
+}
+
+export function readEngineSettings(context: IExecuteFunctions, vendor: Vendor): EngineSettings {
+	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
+	const rate = options.requestsPerSecond ?? vendor.defaultRatePerSecond;
+	const retries = options.maxRetries;
+	return {
+		concurrency: positiveInteger(options.concurrency, vendor.defaultConcurrency),
+		batchSize: positiveInteger(options.batchSize, vendor.defaultBatchSize ?? 100),
+		ratePerSecond: typeof rate === 'number' && rate > 0 ? rate : undefined,
+		timeoutMs: positiveInteger(options.timeout, DEFAULT_TIMEOUT_MS),
+		maxRetries:
+			typeof retries === 'number' && Number.isFinite(retries) && retries >= 0
+				? Math.floor(retries)
+				: DEFAULT_MAX_RETRIES,
+	};
+}

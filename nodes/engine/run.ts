@@ -1,0 +1,279 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { readEngineSettings } from './options';
+import { Pacer } from './pacer';
+import { ItemInputError, readItemParams } from './params';
+import { RequestFailure, toRequestFailure, Transport } from './transport';
+import type { FailureInfo, FollowUp, LinkOperation, SessionToken, Vendor, VendorRequest } from './types';
+
+interface ValidItem<Params> {
+	index: number;
+	params: Params;
+}
+
+/** Items that travel in one request. */
+interface Unit<Params> {
+	items: Array<ValidItem<Params>>;
+	scope: string;
+}
+
+type ItemFailure = ItemInputError | RequestFailure;
+
+/** Groups valid items into requests: one per item, or batches of items sharing a batch key. */
+export function groupIntoUnits<Params>(
+	items: Array<ValidItem<Params>>,
+	operation: LinkOperation<Params>,
+	batchSize: number,
+): Array<Unit<Params>> {
+	const scopeOf = (params: Params) => operation.rateScope?.(params) ?? '';
+	const { batchKey } = operation;
+	if (!batchKey) return items.map((item) => ({ items: [item], scope: scopeOf(item.params) }));
+
+	const weightOf = (params: Params) => operation.batchWeight?.(params) ?? 1;
+	const units: Array<Unit<Params>> = [];
+	const open = new Map<string, { unit: Unit<Params>; weight: number }>();
+	for (const item of items) {
+		const key = batchKey(item.params);
+		const weight = weightOf(item.params);
+		let current = open.get(key);
+		if (!current || (current.weight > 0 && current.weight + weight > batchSize)) {
+			current = { unit: { items: [], scope: scopeOf(item.params) }, weight: 0 };
+			open.set(key, current);
+			units.push(current.unit);
+		}
+		current.unit.items.push(item);
+		current.weight += weight;
+	}
+	return units;
+}
+
+/** The user-facing error for an item, never carrying request headers or credentials. */
+function toNodeError(context: IExecuteFunctions, failure: ItemFailure, itemIndex: number) {
+	if (failure instanceof ItemInputError) {
+		return new NodeOperationError(context.getNode(), failure.message, {
+			itemIndex,
+			description: 'Nothing was sent for this item.',
+		});
+	}
+	const { details } = failure;
+	const description = [
+		details.description,
+		failure.uncertain
+			? 'The request may have reached the server before the connection failed, so it was not repeated: check whether the change was made before running this item again.'
+			: undefined,
+	]
+		.filter(Boolean)
+		.join(' ');
+	return new NodeApiError(
+		context.getNode(),
+		{ message: failure.message, ...(details.statusCode ? { httpCode: String(details.statusCode) } : {}) },
+		{
+			message: failure.message,
+			description: description || undefined,
+			httpCode: details.statusCode ? String(details.statusCode) : undefined,
+			itemIndex,
+		},
+	);
+}
+
+function errorItem(context: IExecuteFunctions, failure: ItemFailure, itemIndex: number): INodeExecutionData {
+	const error = toNodeError(context, failure, itemIndex);
+	const json: IDataObject = { error: error.message };
+	if (error.description) json.description = error.description;
+	if (failure instanceof RequestFailure && failure.details.statusCode) json.httpCode = failure.details.statusCode;
+	return { json, error, pairedItem: { item: itemIndex } };
+}
+
+/** Runs `worker` over `units` with at most `concurrency` in flight; stops pulling when `stop()` says so. */
+async function runPool<T>(
+	units: T[],
+	concurrency: number,
+	worker: (unit: T) => Promise<void>,
+	stop: () => boolean,
+): Promise<void> {
+	let next = 0;
+	const lanes = Array.from({ length: Math.min(concurrency, units.length) }, async () => {
+		while (next < units.length && !stop()) {
+			await worker(units[next++]);
+		}
+	});
+	await Promise.all(lanes);
+}
+
+/**
+ * Runs one link operation over the node's input: validates every item, groups items into
+ * requests, sends them with bounded concurrency, pacing and safe retries, and returns exactly one
+ * output item per input item, in input order, with pairedItem.
+ */
+export async function runLinkOperation<Params>(
+	context: IExecuteFunctions,
+	vendor: Vendor,
+	operation: LinkOperation<Params>,
+): Promise<INodeExecutionData[][]> {
+	const inputItems = context.getInputData();
+	const continueOnFail = context.continueOnFail();
+	const settings = readEngineSettings(context, vendor);
+	const results: Array<INodeExecutionData | undefined> = new Array(inputItems.length);
+	const failures = new Map<number, ItemFailure>();
+
+	const fail = (index: number, failure: ItemFailure) => {
+		if (continueOnFail) results[index] = errorItem(context, failure, index);
+		else failures.set(index, failure);
+	};
+	const firstFailure = () => {
+		let first = Infinity;
+		for (const index of failures.keys()) first = Math.min(first, index);
+		return toNodeError(context, failures.get(first)!, first);
+	};
+
+	const valid: Array<ValidItem<Params>> = [];
+	for (let index = 0; index < inputItems.length; index++) {
+		const read = readItemParams(context, operation, index);
+		if (read.ok) {
+			valid.push({ index, params: read.params });
+			continue;
+		}
+		fail(index, read.error);
+		// Without Continue On Fail, bad input stops the node before anything is sent.
+		if (!continueOnFail) throw firstFailure();
+	}
+
+	if (valid.length > 0) {
+		const credentials = await context.getCredentials(vendor.credentialType);
+		const signal = context.getExecutionCancelSignal?.();
+		const pacer = new Pacer(settings.ratePerSecond, signal);
+		const transport = new Transport(
+			context,
+			vendor,
+			{
+				baseUrl: vendor.baseUrl(credentials),
+				timeoutMs: settings.timeoutMs,
+				maxRetries: settings.maxRetries,
+				skipSslCertificateValidation: vendor.skipSslCertificateValidation?.(credentials) ?? false,
+			},
+			pacer,
+			signal,
+		);
+		const sessions = new SessionKeeper(context, vendor, transport);
+		const units = groupIntoUnits(valid, operation, settings.batchSize);
+
+		try {
+			await runPool(
+				units,
+				settings.concurrency,
+				async (unit) => {
+					const params = unit.items.map((item) => item.params);
+					const follow: FollowUp = async (request, idempotent) =>
+						await sessions.send(() => request, idempotent, unit.scope);
+					const settle = (outputs: IDataObject[]) =>
+						unit.items.forEach((item, position) => {
+							results[item.index] = { json: outputs[position], pairedItem: { item: item.index } };
+						});
+					try {
+						const response = await sessions.send(
+							(token) => operation.buildRequest(params, token),
+							operation.idempotent,
+							unit.scope,
+						);
+						settle(await operation.toOutput(response, params, follow));
+					} catch (error) {
+						let failure = toRequestFailure(vendor, error, settings.timeoutMs);
+						try {
+							const recovered = await operation.recover?.(failureInfo(failure), params, follow);
+							if (recovered) return settle(recovered);
+						} catch (recoveryError) {
+							failure = toRequestFailure(vendor, recoveryError, settings.timeoutMs);
+						}
+						for (const item of unit.items) fail(item.index, failure);
+					}
+				},
+				() => failures.size > 0 || signal?.aborted === true,
+			);
+		} finally {
+			await sessions.close();
+		}
+	}
+
+	if (failures.size > 0) throw firstFailure();
+	return [results.map((result, index) => result ?? errorItem(context, cancelled(), index))];
+}
+
+function failureInfo(failure: RequestFailure): FailureInfo {
+	const { statusCode, vendorCode, body } = failure.details;
+	return { message: failure.message, statusCode, vendorCode, body, afterUncertainAttempt: failure.afterUncertainAttempt };
+}
+
+function cancelled(): RequestFailure {
+	return new RequestFailure('The execution was cancelled before this item was sent', {
+		mayHaveReachedServer: false,
+		cancelled: true,
+	});
+}
+
+/**
+ * Holds the vendor's per-execution session (if it has one): opened on first use, renewed once when
+ * the vendor says it expired, and always closed at the end.
+ */
+class SessionKeeper {
+	private token: Promise<SessionToken> | undefined;
+
+	constructor(
+		private readonly context: IExecuteFunctions,
+		private readonly vendor: Vendor,
+		private readonly transport: Transport,
+	) {}
+
+	private readonly plainSend: FollowUp = async (request, idempotent) =>
+		await this.transport.send(request, idempotent, '');
+
+	private current(): Promise<SessionToken> | undefined {
+		const lifecycle = this.vendor.session;
+		if (!lifecycle) return undefined;
+		this.token ??= lifecycle.open(this.plainSend);
+		return this.token;
+	}
+
+	async send(
+		build: (token: SessionToken | undefined) => VendorRequest,
+		idempotent: boolean,
+		scope: string,
+	) {
+		const lifecycle = this.vendor.session;
+		const tokenPromise = this.current();
+		if (!lifecycle || !tokenPromise) return await this.transport.send(build(undefined), idempotent, scope);
+		const attempt = await this.transport.send(build(await tokenPromise), idempotent, scope).then(
+			(response) => ({ response }),
+			(error: unknown) => ({ error }),
+		);
+		if ('response' in attempt) return attempt.response;
+		if (!lifecycle.isExpired(attempt.error)) throw attempt.error;
+		// One new session (shared by every worker that saw the same expiry) and one retry.
+		if (this.token === tokenPromise) this.token = lifecycle.open(this.plainSend);
+		return await this.transport.send(build(await this.token), idempotent, scope);
+	}
+
+	/** Ends the session; a failure to end it is logged, since the links themselves are done. */
+	async close(): Promise<void> {
+		const lifecycle = this.vendor.session;
+		if (!lifecycle || !this.token) return;
+		try {
+			await lifecycle.close(this.plainSend, await this.token);
+		} catch (error) {
+			const reason = error instanceof Error ? error.message : 'unknown error';
+			this.context.logger.warn(`Could not end the ${this.vendor.displayName} session: ${reason}`);
+		}
+	}
+}
+
+/** A vendor node's `execute`: runs the operation the user chose. */
+export async function executeLinkNode(
+	context: IExecuteFunctions,
+	vendor: Vendor,
+	operations: Array<LinkOperation<unknown>>,
+): Promise<INodeExecutionData[][]> {
+	const name = context.getNodeParameter('operation', 0) as string;
+	const operation = operations.find((candidate) => candidate.name === name);
+	if (!operation) throw new NodeOperationError(context.getNode(), `Unknown operation "${name}"`);
+	return await runLinkOperation(context, vendor, operation);
+}

@@ -1,0 +1,222 @@
+import type { IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
+import { sleepWithAbort } from 'n8n-workflow';
+
+import type { Pacer } from './pacer';
+import type { Vendor, VendorErrorText, VendorRequest, VendorResponse } from './types';
+import { VendorReportedError } from './types';
+
+/** Network errors that prove the request never left this machine. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const RETRYABLE_STATUS = new Set([502, 503, 504]);
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_CAP_MS = 30_000;
+/** Longest Retry-After the engine waits out; a vendor asking for more gets a clear error instead. */
+export const MAX_RETRY_AFTER_MS = 120_000;
+
+/** Why a request failed, stripped of anything that could carry a secret (headers, request config). */
+export class RequestFailure extends Error {
+	/** True when the vendor may have acted on the request even though no answer came back. */
+	uncertain = false;
+	/** True when an earlier attempt of the same request may have reached the vendor. */
+	afterUncertainAttempt = false;
+
+	constructor(
+		message: string,
+		readonly details: {
+			description?: string;
+			statusCode?: number;
+			networkCode?: string;
+			retryAfterMs?: number;
+			vendorCode?: number | string;
+			/** The vendor's error body: read by operations, never shown as is. */
+			body?: unknown;
+			/** Whether the request may have reached the vendor (false only when provably unsent). */
+			mayHaveReachedServer: boolean;
+			cancelled?: boolean;
+		},
+	) {
+		super(message);
+	}
+}
+
+export interface TransportSettings {
+	baseUrl: string;
+	timeoutMs: number;
+	maxRetries: number;
+	skipSslCertificateValidation: boolean;
+}
+
+interface AxiosLikeError {
+	code?: string;
+	message?: string;
+	response?: { status?: number; headers?: Record<string, unknown>; data?: unknown };
+}
+
+function axiosErrorOf(error: unknown): AxiosLikeError {
+	// n8n wraps the HTTP client's error in a NodeApiError whose `cause` is the original.
+	const cause = (error as { cause?: unknown }).cause;
+	return ((cause && typeof cause === 'object' ? cause : error) ?? {}) as AxiosLikeError;
+}
+
+/** Reads Retry-After (seconds or an HTTP date) or a body `retry_after` (seconds). */
+export function retryAfterMs(headers: Record<string, unknown> | undefined, body: unknown): number | undefined {
+	const header = headers?.['retry-after'];
+	if (typeof header === 'string' && header.trim() !== '') {
+		const seconds = Number(header);
+		if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+		const date = Date.parse(header);
+		if (!Number.isNaN(date)) return Math.max(0, date - Date.now());
+	}
+	const fromBody = (body as { retry_after?: unknown } | undefined)?.retry_after;
+	if (typeof fromBody === 'number' && Number.isFinite(fromBody)) return Math.max(0, fromBody * 1000);
+	return undefined;
+}
+
+function describeNetworkError(vendor: Vendor, code: string | undefined, timeoutMs: number): string {
+	switch (code) {
+		case 'ECONNREFUSED':
+			return `Could not connect to ${vendor.displayName}: the connection was refused`;
+		case 'ENOTFOUND':
+		case 'EAI_AGAIN':
+			return `Could not find ${vendor.displayName}'s server: check the URL in the credential`;
+		case 'ECONNABORTED':
+		case 'ETIMEDOUT':
+			return `${vendor.displayName} did not answer within ${timeoutMs} ms (Timeout option)`;
+		case 'ECONNRESET':
+		case 'EPIPE':
+			return `The connection to ${vendor.displayName} was dropped before it answered`;
+		default:
+			if (code && /CERT|SSL|TLS/.test(code)) {
+				return `${vendor.displayName}'s TLS certificate was rejected (${code}): if the server uses a self-signed certificate, turn on "Ignore SSL Issues" in the credential`;
+			}
+			return `The request to ${vendor.displayName} failed${code ? ` (${code})` : ''}`;
+	}
+}
+
+export function toRequestFailure(vendor: Vendor, error: unknown, timeoutMs: number): RequestFailure {
+	if (error instanceof RequestFailure) return error;
+	if (error instanceof VendorReportedError) {
+		return new RequestFailure(error.message, {
+			description: error.description,
+			vendorCode: error.vendorCode,
+			mayHaveReachedServer: true,
+		});
+	}
+	const axiosError = axiosErrorOf(error);
+	const response = axiosError.response;
+	if (response?.status) {
+		const text = vendor.describeError(response.status, response.data) ?? unrecognisedAnswer(response.data);
+		return new RequestFailure(`${vendor.displayName} answered ${response.status}: ${text.message}`, {
+			description: text.description,
+			statusCode: response.status,
+			retryAfterMs: retryAfterMs(response.headers, response.data),
+			body: response.data,
+			mayHaveReachedServer: true,
+		});
+	}
+	const code = axiosError.code ?? (/socket hang up/i.test(axiosError.message ?? '') ? 'ECONNRESET' : undefined);
+	if (code === 'ERR_CANCELED' || (error as { name?: string }).name === 'ManualExecutionCancelledError') {
+		return new RequestFailure('The execution was cancelled', { mayHaveReachedServer: true, cancelled: true });
+	}
+	return new RequestFailure(describeNetworkError(vendor, code, timeoutMs), {
+		networkCode: code,
+		mayHaveReachedServer: !(code && NOT_SENT_CODES.has(code)),
+	});
+}
+
+/** For error bodies that are not the vendor's own shape (an HTML page from a proxy, say). */
+function unrecognisedAnswer(body: unknown): VendorErrorText {
+	if (typeof body === 'string' && /^\s*</.test(body)) {
+		return { message: 'an HTML page instead of an API answer', description: 'A proxy or gateway in front of the API probably answered.' };
+	}
+	return { message: body === undefined || body === '' ? 'no details given' : 'an answer in an unexpected format' };
+}
+
+function backoffMs(attempt: number): number {
+	const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
+	return ceiling / 2 + Math.random() * (ceiling / 2);
+}
+
+/**
+ * How long to wait before retrying, or undefined when the failure must not be retried: a
+ * non-idempotent request is retried only when the vendor certainly did not act on it.
+ */
+export function retryDelayMs(failure: RequestFailure, attempt: number, idempotent: boolean): number | undefined {
+	const { statusCode, retryAfterMs: retryAfter, mayHaveReachedServer, cancelled } = failure.details;
+	if (cancelled) return undefined;
+	if (statusCode === 429) return retryAfter ?? backoffMs(attempt);
+	if (statusCode !== undefined) {
+		return RETRYABLE_STATUS.has(statusCode) && idempotent ? (retryAfter ?? backoffMs(attempt)) : undefined;
+	}
+	if (failure.details.vendorCode !== undefined) return undefined;
+	if (!mayHaveReachedServer || idempotent) return backoffMs(attempt);
+	return undefined;
+}
+
+/** Sends vendor requests with the credential's authentication, pacing and safe retries. */
+export class Transport {
+	constructor(
+		private readonly context: IExecuteFunctions,
+		private readonly vendor: Vendor,
+		private readonly settings: TransportSettings,
+		private readonly pacer: Pacer,
+		private readonly signal?: AbortSignal,
+	) {}
+
+	private async sendOnce(request: VendorRequest): Promise<VendorResponse> {
+		const options: IHttpRequestOptions = {
+			method: request.method,
+			url: `${this.settings.baseUrl}${request.path}`,
+			qs: request.qs,
+			body: request.body,
+			json: true,
+			returnFullResponse: true,
+			timeout: this.settings.timeoutMs,
+			skipSslCertificateValidation: this.settings.skipSslCertificateValidation,
+		};
+		const response = (await this.context.helpers.httpRequestWithAuthentication.call(
+			this.context,
+			this.vendor.credentialType,
+			options,
+		)) as IN8nHttpFullResponse;
+		this.vendor.checkSuccessBody?.(response.body);
+		return {
+			statusCode: response.statusCode,
+			headers: response.headers as VendorResponse['headers'],
+			body: response.body,
+		};
+	}
+
+	/** Sends one request, retrying what is safe to retry. Throws RequestFailure. */
+	async send(request: VendorRequest, idempotent: boolean, scope: string): Promise<VendorResponse> {
+		let afterUncertainAttempt = false;
+		for (let attempt = 0; ; attempt++) {
+			if (this.signal?.aborted) {
+				throw new RequestFailure('The execution was cancelled', { mayHaveReachedServer: false, cancelled: true });
+			}
+			try {
+				await this.pacer.acquire(scope);
+				return await this.sendOnce(request);
+			} catch (error) {
+				const failure = toRequestFailure(this.vendor, error, this.settings.timeoutMs);
+				failure.afterUncertainAttempt = afterUncertainAttempt;
+				const delay = retryDelayMs(failure, attempt, idempotent);
+				if (delay === undefined || attempt >= this.settings.maxRetries || delay > MAX_RETRY_AFTER_MS) {
+					failure.uncertain = !idempotent && failure.details.mayHaveReachedServer && delay === undefined;
+					if (delay !== undefined && delay > MAX_RETRY_AFTER_MS) {
+						failure.details.description = `${this.vendor.displayName} asked to wait ${Math.ceil(delay / 1000)} s before retrying, longer than this node waits`;
+					}
+					throw failure;
+				}
+				// Only a 429 proves the vendor did nothing; a gateway error or a dropped connection may hide success.
+				afterUncertainAttempt ||= failure.details.statusCode !== 429 && failure.details.mayHaveReachedServer;
+				if (failure.details.statusCode === 429) {
+					// Everyone in the scope waits, not just this worker.
+					this.pacer.pause(scope, delay);
+				} else {
+					await sleepWithAbort(delay, this.signal);
+				}
+			}
+		}
+	}
+}

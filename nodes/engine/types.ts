@@ -1,0 +1,125 @@
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IHttpRequestMethods,
+	INodeProperties,
+} from 'n8n-workflow';
+import type { ZodType, ZodTypeDef } from 'zod';
+
+/** One HTTP call, relative to the vendor's base URL. */
+export interface VendorRequest {
+	method: IHttpRequestMethods;
+	path: string;
+	body?: IDataObject | IDataObject[];
+	qs?: IDataObject;
+}
+
+/** A request's answer as the engine hands it to a vendor module. */
+export interface VendorResponse {
+	statusCode: number;
+	headers: Record<string, string | string[] | undefined>;
+	body: unknown;
+}
+
+/** What a vendor's error body says, in words a user can act on. */
+export interface VendorErrorText {
+	message: string;
+	description?: string;
+}
+
+/** A failure the vendor reported inside a successful HTTP response (FairCom's envelope). */
+export class VendorReportedError extends Error {
+	constructor(
+		message: string,
+		readonly description?: string,
+		/** The vendor's own code, e.g. FairCom's errorCode. */
+		readonly vendorCode?: number | string,
+	) {
+		super(message);
+	}
+}
+
+/**
+ * Everything that is one operation's own: its parameters, how they are validated, how items become
+ * requests and how a response becomes one output item per input item. (Members are methods so an
+ * operation of any parameter type fits where the engine takes a list of operations.)
+ */
+export interface LinkOperation<Params> {
+	/** The value of the node's `operation` parameter. */
+	name: string;
+	/** The node parameters this operation reads per item (shown only for this operation). */
+	properties: INodeProperties[];
+	/** Validates one item's raw parameters; issue paths start with a parameter name. */
+	schema: ZodType<Params, ZodTypeDef, unknown>;
+	/**
+	 * Whether sending the same request twice is harmless. A non-idempotent request is retried only
+	 * when it certainly never reached the vendor.
+	 */
+	idempotent: boolean;
+	/**
+	 * When set, items whose key is equal travel in one request (up to the batch size); the key
+	 * holds everything the request's path and shared fields depend on.
+	 */
+	batchKey?(params: Params): string;
+	/** A size for each item when batching (e.g. FairCom ids per item); defaults to 1. */
+	batchWeight?(params: Params): number;
+	/** The pacing scope of a request (Tulip: per table link); one scope when absent. */
+	rateScope?(params: Params): string;
+	/** Builds the request for a group of items (a single item unless `batchKey` is set). */
+	buildRequest(items: Params[], session: SessionToken | undefined): VendorRequest;
+	/**
+	 * Turns a successful response into one output object per item, in the items' order. May issue
+	 * follow-up requests (DevRev unlink looks a link up before deleting it).
+	 */
+	toOutput(response: VendorResponse, items: Params[], follow: FollowUp): IDataObject[] | Promise<IDataObject[]>;
+	/**
+	 * Gives outputs for a failure that is in fact a success (an "already linked" answer), or
+	 * undefined to let the failure stand.
+	 */
+	recover?(failure: FailureInfo, items: Params[], follow: FollowUp): Promise<IDataObject[] | undefined>;
+}
+
+/** What an operation may read of a failed request. */
+export interface FailureInfo {
+	message: string;
+	statusCode?: number;
+	vendorCode?: number | string;
+	body?: unknown;
+	/** An earlier attempt of this request may have reached the vendor (then failed in transit). */
+	afterUncertainAttempt: boolean;
+}
+
+/** Sends a further request through the engine (same auth, retries and pacing). */
+export type FollowUp = (request: VendorRequest, idempotent: boolean) => Promise<VendorResponse>;
+
+/** A per-execution session some vendors need (FairCom's authToken). */
+export type SessionToken = string;
+
+export interface SessionLifecycle {
+	open: (send: FollowUp) => Promise<SessionToken>;
+	close: (send: FollowUp, token: SessionToken) => Promise<void>;
+	/** True when a failure means the session expired and one new session + one retry may fix it. */
+	isExpired: (error: unknown) => boolean;
+}
+
+/** Everything that is one vendor's own and the same for all its operations. */
+export interface Vendor {
+	/** Used in messages ("DevRev answered …"). */
+	displayName: string;
+	credentialType: string;
+	/** The API base URL from the credential's non-secret fields, without a trailing slash. */
+	baseUrl: (credentials: ICredentialDataDecryptedObject) => string;
+	/** Reads the vendor's error body; undefined when it is not the vendor's shape (a proxy's page). */
+	describeError: (statusCode: number, body: unknown) => VendorErrorText | undefined;
+	/** Throws a VendorReportedError when a 2xx response carries a failure. */
+	checkSuccessBody?: (body: unknown) => void;
+	/** Requests in flight at once unless the user sets the Concurrency option. */
+	defaultConcurrency: number;
+	/** Largest request group unless the user sets the Batch Size option (batching operations only). */
+	defaultBatchSize?: number;
+	/** Documented request rate per rate scope, paced to unless the user overrides it. */
+	defaultRatePerSecond?: number;
+	/** Whether the credential asks to skip TLS certificate checks (self-signed servers). */
+	skipSslCertificateValidation?: (credentials: ICredentialDataDecryptedObject) => boolean;
+	session?: SessionLifecycle;
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+/** Shared field rules, so every vendor words the same problem the same way. */
+
+/** A required, trimmed, single-line text value (ids, names). */
+export function requiredText(maxLength = 512) {
+	return z
+		.string({ invalid_type_error: 'must be text' })
+		.trim()
+		.min(1, 'must not be empty')
+		.max(maxLength, `must be at most ${maxLength} characters`)
+		.refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'must not contain line breaks or control characters');
+}
+
+/** An optional text value: empty means "not set". */
+export function optionalText(maxLength = 512) {
+	return z.preprocess(
+		(value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+		requiredText(maxLength).optional(),
+	);
+}
+
+/** A path segment: letters, digits and `_`, `-`, `.`, `:` only, never `.` or `..` (no path injection). */
+export function pathSegment(pattern = /^[A-Za-z0-9_\-.:]+$/, hint = 'letters, digits, "_", "-", "." and ":"') {
+	return requiredText(256)
+		.refine((value) => pattern.test(value), `may contain only ${hint}`)
+		.refine((value) => value !== '.' && value !== '..', 'must not be "." or ".."');
+}

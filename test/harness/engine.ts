@@ -1,0 +1,282 @@
+/**
+ * Runs one of the pack's nodes through n8n's real execution engine (n8n-core's WorkflowExecute),
+ * with a credentials helper that applies each credential type's real `authenticate` and
+ * `preAuthentication`, the way n8n's own CredentialsHelper does.
+ */
+import { Container } from '@n8n/di';
+import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import type {
+	ExecutionError,
+	ICredentialDataDecryptedObject,
+	ICredentials,
+	ICredentialType,
+	IDataObject,
+	IHttpRequestHelper,
+	IHttpRequestOptions,
+	INode,
+	INodeCredentialsDetails,
+	INodeExecutionData,
+	INodeParameters,
+	INodeProperties,
+	INodeType,
+	INodeTypes,
+	IRequestOptionsSimplified,
+	IRun,
+	IRunExecutionData,
+	IWorkflowBase,
+	IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
+import { createDeferredPromise, ICredentialsHelper, NodeHelpers, Workflow } from 'n8n-workflow';
+
+import { credentialTypes, nodeTypes } from './registry';
+
+const PACKAGE = 'n8n-nodes-record-links';
+
+/** Stored credentials by type, as n8n's database would hold them (updated by preAuthentication). */
+export class CredentialStore {
+	private readonly data = new Map<string, ICredentialDataDecryptedObject>();
+	/** How often each type's preAuthentication ran (logins). */
+	readonly logins = new Map<string, number>();
+
+	set(type: string, data: ICredentialDataDecryptedObject): void {
+		this.data.set(type, { ...data });
+	}
+
+	get(type: string): ICredentialDataDecryptedObject {
+		const data = this.data.get(type);
+		if (!data) throw new Error(`No credentials of type ${type} in the test store`);
+		return { ...data };
+	}
+}
+
+function credentialType(name: string): ICredentialType {
+	const type = credentialTypes[name];
+	if (!type) throw new Error(`Unknown credential type ${name}`);
+	return type;
+}
+
+class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(private readonly store: CredentialStore) {
+		super();
+	}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		incoming: IHttpRequestOptions | IRequestOptionsSimplified,
+		workflow: Workflow,
+		node: INode,
+	): Promise<IHttpRequestOptions> {
+		return await applyAuthentication(credentialType(typeName), credentials, incoming as IHttpRequestOptions, workflow, node);
+	}
+
+	async preAuthentication(
+		helpers: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		_node: INode,
+		credentialsExpired: boolean,
+	): Promise<ICredentialDataDecryptedObject | undefined> {
+		const type = credentialType(typeName);
+		const expirable = type.properties.find((p) => p.type === 'hidden' && p.typeOptions?.expirable === true);
+		if (!expirable || typeof type.preAuthentication !== 'function') return undefined;
+		if (credentials[expirable.name] !== '' && credentials[expirable.name] !== undefined && !credentialsExpired) {
+			return undefined;
+		}
+		const output = await type.preAuthentication.call(helpers, credentials);
+		this.store.logins.set(typeName, (this.store.logins.get(typeName) ?? 0) + 1);
+		if (output[expirable.name] === undefined) return undefined;
+		this.store.set(typeName, { ...this.store.get(typeName), ...output });
+		return Object.assign(credentials, output);
+	}
+
+	async getCredentials(): Promise<ICredentials> {
+		throw new Error('Not used by the pack');
+	}
+
+	async getDecrypted(
+		_additionalData: IWorkflowExecuteAdditionalData,
+		_nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<ICredentialDataDecryptedObject> {
+		return this.store.get(type);
+	}
+
+	async updateCredentials(_node: INodeCredentialsDetails, type: string, data: ICredentialDataDecryptedObject) {
+		this.store.set(type, data);
+	}
+
+	async updateCredentialsOauthTokenData(): Promise<void> {}
+
+	getCredentialsProperties(type: string): INodeProperties[] {
+		return credentialType(type).properties;
+	}
+}
+
+/** Resolves `={{…}}` values against `$credentials`, as n8n does for declarative credentials. */
+function resolveCredentialValue(
+	value: string,
+	credentials: ICredentialDataDecryptedObject,
+	workflow: Workflow,
+	node: INode,
+): string {
+	if (typeof value !== 'string' || !value.startsWith('=')) return value;
+	const resolved = workflow.expression.getSimpleParameterValue(node, value, 'internal', {
+		$credentials: credentials,
+	} as IDataObject, undefined, '');
+	return resolved === undefined || resolved === null ? '' : String(resolved);
+}
+
+export async function applyAuthentication(
+	type: ICredentialType,
+	credentials: ICredentialDataDecryptedObject,
+	requestOptions: IHttpRequestOptions,
+	workflow: Workflow,
+	node: INode,
+): Promise<IHttpRequestOptions> {
+	const { authenticate } = type;
+	if (!authenticate) return requestOptions;
+	if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
+	if (authenticate.type !== 'generic') return requestOptions;
+	const target = requestOptions as unknown as Record<string, Record<string, unknown>>;
+	for (const [outerKey, entries] of Object.entries(authenticate.properties)) {
+		target[outerKey] ??= {};
+		for (const [key, value] of Object.entries(entries as Record<string, string>)) {
+			target[outerKey][resolveCredentialValue(key, credentials, workflow, node)] = resolveCredentialValue(
+				value,
+				credentials,
+				workflow,
+				node,
+			);
+		}
+	}
+	return requestOptions;
+}
+
+export const nodeTypeRegistry: INodeTypes = {
+	getByName: (type: string) => nodeTypes[type.replace(`${PACKAGE}.`, '')],
+	getByNameAndVersion: (type: string, version?: number) =>
+		NodeHelpers.getVersionedNodeType(nodeTypes[type.replace(`${PACKAGE}.`, '')], version),
+	getKnownTypes: () => ({}),
+} as INodeTypes;
+
+export interface RunOptions {
+	/** Node name in the registry, e.g. "devRev". */
+	node: string;
+	parameters: INodeParameters;
+	/** Input items' json. */
+	items: IDataObject[];
+	credentials?: CredentialStore;
+	continueOnFail?: boolean;
+	typeVersion?: number;
+	/** Called with the running execution, e.g. to cancel it. */
+	onStart?: (execution: { cancel(): void }) => void;
+}
+
+export interface RunResult {
+	/** The node's first output. */
+	items: INodeExecutionData[];
+	/** The execution's error when the node failed. */
+	error?: ExecutionError;
+	run: IRun;
+}
+
+let executionCount = 0;
+
+export async function runNode(options: RunOptions): Promise<RunResult> {
+	const nodeType: INodeType = nodeTypes[options.node];
+	if (!nodeType) throw new Error(`Unknown node ${options.node}`);
+	const description = 'nodeVersions' in nodeType ? undefined : nodeType.description;
+	const credentialsStore = options.credentials ?? new CredentialStore();
+	const credentialNames = description?.credentials?.map((credential) => credential.name) ?? [];
+	const node: INode = {
+		id: 'node-under-test',
+		name: 'Node Under Test',
+		type: `${PACKAGE}.${options.node}`,
+		typeVersion: options.typeVersion ?? (Array.isArray(description?.version) ? Math.max(...description.version) : (description?.version ?? 1)),
+		position: [0, 0],
+		parameters: options.parameters,
+		continueOnFail: options.continueOnFail ?? false,
+		credentials: Object.fromEntries(credentialNames.map((name) => [name, { id: `${name}-1`, name: `${name} test` }])),
+	};
+	const executionId = String(++executionCount);
+	const workflowData: IWorkflowBase = {
+		id: 'engine-test',
+		name: 'Engine test',
+		active: false,
+		isArchived: false,
+		nodes: [node],
+		connections: {},
+		createdAt: new Date(),
+		updatedAt: new Date(),
+		settings: {},
+		activeVersionId: null,
+	} as unknown as IWorkflowBase;
+	const workflow = new Workflow({
+		id: workflowData.id,
+		name: workflowData.name,
+		nodes: workflowData.nodes,
+		connections: workflowData.connections,
+		active: false,
+		nodeTypes: nodeTypeRegistry,
+		staticData: {},
+		settings: {},
+	});
+
+	const done = createDeferredPromise<IRun>();
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, workflowData);
+	hooks.addHandler('workflowExecuteAfter', (run) => done.resolve(run));
+
+	const additionalData = {
+		credentialsHelper: new TestCredentialsHelper(credentialsStore),
+		hooks,
+		variables: {},
+		currentNodeExecutionIndex: 0,
+		restApiUrl: 'http://localhost:5678/rest',
+		instanceBaseUrl: 'http://localhost:5678',
+		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
+		webhookBaseUrl: 'http://localhost:5678/webhook',
+		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
+		executeWorkflow: async () => {
+			throw new Error('Not used by the pack');
+		},
+		getRunExecutionData: async () => undefined,
+		logAiEvent: () => {},
+		startRunnerTask: async () => {
+			throw new Error('Not used by the pack');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+
+	const runExecutionData = {
+		startData: {},
+		resultData: { runData: {} },
+		executionData: {
+			contextData: {},
+			metadata: {},
+			waitingExecution: {},
+			waitingExecutionSource: null,
+			nodeExecutionStack: [
+				{ node, data: { main: [options.items.map((json) => ({ json }))] }, source: null },
+			],
+		},
+	} as unknown as IRunExecutionData;
+
+	const execution = new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
+	options.onStart?.(execution);
+	const run = await done.promise;
+	const nodeRuns = run.data.resultData.runData[node.name];
+	const items = nodeRuns?.[0]?.data?.main?.[0] ?? [];
+	return { items, error: run.data.resultData.error, run };
+}
+
+/** Stops n8n-core's background timers so jest can exit. */
+export async function shutdownEngine(): Promise<void> {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { SSHClientsManager } = require('n8n-core/dist/execution-engine/ssh-clients-manager');
+	Container.get(SSHClientsManager as new () => { onShutdown(): void }).onShutdown();
+}
