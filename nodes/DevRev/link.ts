@@ -43,7 +43,9 @@ const properties: INodeProperties[] = [
 		displayName: 'Custom Link Type',
 		name: 'customLinkType',
 		type: 'string',
-		required: true,
+		// Not marked required: with Link Type set by an expression n8n would flag it on every item;
+		// the schema requires it for a custom link instead.
+		hint: 'Required for a custom link',
 		default: '',
 		placeholder: 'don:core:dvrv-us-1:devo/0:custom_link_type/1',
 		displayOptions: { show: { operation: ['link'], linkType: ['custom_link'] } },

@@ -49,7 +49,7 @@ export function groupIntoUnits<Params>(
 }
 
 /** The user-facing error for an item, never carrying request headers or credentials. */
-function toNodeError(context: IExecuteFunctions, failure: ItemFailure, itemIndex: number) {
+function toNodeError(context: IExecuteFunctions, failure: ItemFailure, itemIndex: number, uncertainNote?: string) {
 	if (failure instanceof ItemInputError) {
 		return new NodeOperationError(context.getNode(), failure.message, {
 			itemIndex,
@@ -60,7 +60,8 @@ function toNodeError(context: IExecuteFunctions, failure: ItemFailure, itemIndex
 	const description = [
 		details.description,
 		failure.uncertain
-			? 'The request may have reached the server before the connection failed, so it was not repeated: check whether the change was made before running this item again.'
+			? (uncertainNote ??
+				'The request may have reached the server before the connection failed, so it was not repeated: check whether the change was made before running this item again.')
 			: undefined,
 	]
 		.filter(Boolean)
@@ -77,8 +78,13 @@ function toNodeError(context: IExecuteFunctions, failure: ItemFailure, itemIndex
 	);
 }
 
-function errorItem(context: IExecuteFunctions, failure: ItemFailure, itemIndex: number): INodeExecutionData {
-	const error = toNodeError(context, failure, itemIndex);
+function errorItem(
+	context: IExecuteFunctions,
+	failure: ItemFailure,
+	itemIndex: number,
+	uncertainNote?: string,
+): INodeExecutionData {
+	const error = toNodeError(context, failure, itemIndex, uncertainNote);
 	const json: IDataObject = { error: error.message };
 	if (error.description) json.description = error.description;
 	if (failure instanceof RequestFailure && failure.details.statusCode) json.httpCode = failure.details.statusCode;
@@ -118,13 +124,13 @@ export async function runLinkOperation<Params>(
 	const failures = new Map<number, ItemFailure>();
 
 	const fail = (index: number, failure: ItemFailure) => {
-		if (continueOnFail) results[index] = errorItem(context, failure, index);
+		if (continueOnFail) results[index] = errorItem(context, failure, index, operation.uncertainNote);
 		else failures.set(index, failure);
 	};
 	const firstFailure = () => {
 		let first = Infinity;
 		for (const index of failures.keys()) first = Math.min(first, index);
-		return toNodeError(context, failures.get(first)!, first);
+		return toNodeError(context, failures.get(first)!, first, operation.uncertainNote);
 	};
 
 	const valid: Array<ValidItem<Params>> = [];

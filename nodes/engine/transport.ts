@@ -46,16 +46,20 @@ export interface TransportSettings {
 	skipSslCertificateValidation: boolean;
 }
 
-interface AxiosLikeError {
-	code?: string;
-	message?: string;
-	response?: { status?: number; headers?: Record<string, unknown>; data?: unknown };
-}
-
-function axiosErrorOf(error: unknown): AxiosLikeError {
-	// n8n wraps the HTTP client's error in a NodeApiError whose `cause` is the original.
-	const cause = (error as { cause?: unknown }).cause;
-	return ((cause && typeof cause === 'object' ? cause : error) ?? {}) as AxiosLikeError;
+/**
+ * The network error code of a failed request. n8n's request helper wraps the HTTP client's error in
+ * a NodeApiError that keeps the code in `httpCode` (e.g. "ECONNREFUSED") and the client's own
+ * message in `messages`; a raw client error carries `code`.
+ */
+function networkCodeOf(error: unknown): string | undefined {
+	const candidate = error as { code?: unknown; httpCode?: unknown; messages?: unknown; message?: unknown; cause?: unknown };
+	for (const code of [candidate.code, candidate.httpCode, (candidate.cause as { code?: unknown } | undefined)?.code]) {
+		if (typeof code === 'string' && /^[A-Z_]{4,}$/.test(code)) return code;
+	}
+	const text = [candidate.message, ...(Array.isArray(candidate.messages) ? candidate.messages : [])].join(' ');
+	if (/socket hang up/i.test(text)) return 'ECONNRESET';
+	if (/timeout of \d+ms exceeded/i.test(text)) return 'ECONNABORTED';
+	return /\b(E[A-Z]{4,}|[A-Z_]*CERT[A-Z_]*)\b/.exec(text)?.[1];
 }
 
 /** Reads Retry-After (seconds or an HTTP date) or a body `retry_after` (seconds). */
@@ -93,6 +97,19 @@ function describeNetworkError(vendor: Vendor, code: string | undefined, timeoutM
 	}
 }
 
+/** A failure for an HTTP error answer (status >= 400). */
+export function httpFailure(vendor: Vendor, response: VendorResponse): RequestFailure {
+	const text = vendor.describeError(response.statusCode, response.body) ?? unrecognisedAnswer(response.body);
+	return new RequestFailure(`${vendor.displayName} answered ${response.statusCode}: ${text.message}`, {
+		description: text.description,
+		statusCode: response.statusCode,
+		retryAfterMs: retryAfterMs(response.headers, response.body),
+		body: response.body,
+		mayHaveReachedServer: true,
+	});
+}
+
+/** Turns anything a request threw into a RequestFailure that carries no request details. */
 export function toRequestFailure(vendor: Vendor, error: unknown, timeoutMs: number): RequestFailure {
 	if (error instanceof RequestFailure) return error;
 	if (error instanceof VendorReportedError) {
@@ -102,21 +119,15 @@ export function toRequestFailure(vendor: Vendor, error: unknown, timeoutMs: numb
 			mayHaveReachedServer: true,
 		});
 	}
-	const axiosError = axiosErrorOf(error);
-	const response = axiosError.response;
-	if (response?.status) {
-		const text = vendor.describeError(response.status, response.data) ?? unrecognisedAnswer(response.data);
-		return new RequestFailure(`${vendor.displayName} answered ${response.status}: ${text.message}`, {
-			description: text.description,
-			statusCode: response.status,
-			retryAfterMs: retryAfterMs(response.headers, response.data),
-			body: response.data,
-			mayHaveReachedServer: true,
-		});
-	}
-	const code = axiosError.code ?? (/socket hang up/i.test(axiosError.message ?? '') ? 'ECONNRESET' : undefined);
-	if (code === 'ERR_CANCELED' || (error as { name?: string }).name === 'ManualExecutionCancelledError') {
+	const name = (error as { name?: unknown }).name;
+	const code = networkCodeOf(error);
+	if (code === 'ERR_CANCELED' || name === 'ManualExecutionCancelledError') {
 		return new RequestFailure('The execution was cancelled', { mayHaveReachedServer: true, cancelled: true });
+	}
+	// An HTTP status that reached us as a thrown error (n8n's own retry after re-login failed).
+	const status = Number((error as { httpCode?: unknown }).httpCode);
+	if (Number.isInteger(status) && status >= 400) {
+		return httpFailure(vendor, { statusCode: status, headers: {}, body: undefined });
 	}
 	return new RequestFailure(describeNetworkError(vendor, code, timeoutMs), {
 		networkCode: code,
@@ -171,15 +182,28 @@ export class Transport {
 			body: request.body,
 			json: true,
 			returnFullResponse: true,
+			// Error answers come back as responses, so their status, headers and body can be read.
+			ignoreHttpStatusErrors: true,
 			timeout: this.settings.timeoutMs,
 			skipSslCertificateValidation: this.settings.skipSslCertificateValidation,
 		};
+		let response = await this.request(options);
+		if (response.statusCode === 401 && this.vendor.loginExpiresWith401) {
+			// Without ignoreHttpStatusErrors n8n answers a 401 by logging in again (the credential's
+			// preAuthentication) and retrying once; a second 401 throws.
+			response = await this.request({ ...options, ignoreHttpStatusErrors: false });
+		}
+		if (response.statusCode >= 400) throw httpFailure(this.vendor, response);
+		this.vendor.checkSuccessBody?.(response.body);
+		return response;
+	}
+
+	private async request(options: IHttpRequestOptions): Promise<VendorResponse> {
 		const response = (await this.context.helpers.httpRequestWithAuthentication.call(
 			this.context,
 			this.vendor.credentialType,
 			options,
 		)) as IN8nHttpFullResponse;
-		this.vendor.checkSuccessBody?.(response.body);
 		return {
 			statusCode: response.statusCode,
 			headers: response.headers as VendorResponse['headers'],
@@ -202,7 +226,11 @@ export class Transport {
 				failure.afterUncertainAttempt = afterUncertainAttempt;
 				const delay = retryDelayMs(failure, attempt, idempotent);
 				if (delay === undefined || attempt >= this.settings.maxRetries || delay > MAX_RETRY_AFTER_MS) {
-					failure.uncertain = !idempotent && failure.details.mayHaveReachedServer && delay === undefined;
+					// A 4xx (or the vendor's own error code) is a definite refusal, not an unknown outcome.
+					const refused =
+						(failure.details.statusCode !== undefined && failure.details.statusCode < 500) ||
+						failure.details.vendorCode !== undefined;
+					failure.uncertain = !idempotent && failure.details.mayHaveReachedServer && delay === undefined && !refused;
 					if (delay !== undefined && delay > MAX_RETRY_AFTER_MS) {
 						failure.details.description = `${this.vendor.displayName} asked to wait ${Math.ceil(delay / 1000)} s before retrying, longer than this node waits`;
 					}

@@ -57,6 +57,11 @@ export interface LinkOperation<Params> {
 	 */
 	idempotent: boolean;
 	/**
+	 * For a non-idempotent operation: what to tell the user when its request may have been carried
+	 * out although it failed (no answer, or a 5xx); replaces the engine's generic note.
+	 */
+	uncertainNote?: string;
+	/**
 	 * When set, items whose key is equal travel in one request (up to the batch size); the key
 	 * holds everything the request's path and shared fields depend on.
 	 */
@@ -119,6 +124,11 @@ export interface Vendor {
 	defaultBatchSize?: number;
 	/** Documented request rate per rate scope, paced to unless the user overrides it. */
 	defaultRatePerSecond?: number;
+	/**
+	 * The credential logs in (preAuthentication) and a 401 means the login expired: n8n then logs in
+	 * again and the request is repeated once, which is safe even for non-idempotent requests.
+	 */
+	loginExpiresWith401?: boolean;
 	/** Whether the credential asks to skip TLS certificate checks (self-signed servers). */
 	skipSslCertificateValidation?: (credentials: ICredentialDataDecryptedObject) => boolean;
 	session?: SessionLifecycle;
