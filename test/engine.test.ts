@@ -1,0 +1,137 @@
+/** The shared link engine's rules, tested directly on the built code. */
+import { z } from 'zod';
+
+import {
+	groupIntoUnits,
+	Pacer,
+	RequestFailure,
+	retryAfterMs,
+	retryDelayMs,
+	type LinkOperation,
+} from '../dist/nodes/engine';
+
+interface Pair {
+	table: string;
+	ids: number[];
+}
+
+function operation(overrides: Partial<LinkOperation<Pair>> = {}): LinkOperation<Pair> {
+	return {
+		name: 'link',
+		properties: [],
+		schema: z.object({ table: z.string(), ids: z.array(z.number()) }),
+		idempotent: true,
+		buildRequest: () => ({ method: 'POST', path: '/' }),
+		toOutput: () => [],
+		...overrides,
+	};
+}
+
+const items = (tables: string[], size = 1) =>
+	tables.map((table, index) => ({ index, params: { table, ids: Array.from({ length: size }, (_, i) => i) } }));
+
+describe('grouping items into requests', () => {
+	test('without a batch key every item is its own request', () => {
+		const units = groupIntoUnits(items(['a', 'a', 'b']), operation(), 100);
+		expect(units.map((unit) => unit.items.map((item) => item.index))).toEqual([[0], [1], [2]]);
+	});
+
+	test('items sharing a key share a request, up to the batch size, in order of first appearance', () => {
+		const units = groupIntoUnits(items(['a', 'b', 'a', 'a', 'b', 'a']), operation({ batchKey: (p) => p.table }), 2);
+		expect(units.map((unit) => unit.items.map((item) => item.index))).toEqual([[0, 2], [1, 4], [3, 5]]);
+	});
+
+	test('1,000 items for one key in batches of 100 make 10 requests', () => {
+		const units = groupIntoUnits(items(Array(1000).fill('t')), operation({ batchKey: (p) => p.table }), 100);
+		expect(units).toHaveLength(10);
+		expect(units.every((unit) => unit.items.length === 100)).toBe(true);
+	});
+
+	test('a batch weight caps the sum of weights per request; an item heavier than the cap travels alone', () => {
+		const byWeight = operation({ batchKey: (p) => p.table, batchWeight: (p) => p.ids.length });
+		const units = groupIntoUnits(
+			[
+				{ index: 0, params: { table: 't', ids: [1, 2, 3] } },
+				{ index: 1, params: { table: 't', ids: [4, 5] } },
+				{ index: 2, params: { table: 't', ids: Array(12).fill(0) } },
+				{ index: 3, params: { table: 't', ids: [6] } },
+			],
+			byWeight,
+			5,
+		);
+		expect(units.map((unit) => unit.items.map((item) => item.index))).toEqual([[0, 1], [2], [3]]);
+	});
+
+	test('the rate scope of a request comes from its first item', () => {
+		const units = groupIntoUnits(items(['x', 'y']), operation({ rateScope: (p) => `table:${p.table}` }), 10);
+		expect(units.map((unit) => unit.scope)).toEqual(['table:x', 'table:y']);
+	});
+});
+
+describe('retry rules', () => {
+	const failure = (details: Partial<RequestFailure['details']>) =>
+		new RequestFailure('x', { mayHaveReachedServer: true, ...details });
+
+	test.each([
+		['429 with Retry-After, idempotent', { statusCode: 429, retryAfterMs: 2000 }, true, 2000],
+		['429 with Retry-After, not idempotent (the vendor did nothing)', { statusCode: 429, retryAfterMs: 2000 }, false, 2000],
+		['503 with Retry-After, idempotent', { statusCode: 503, retryAfterMs: 1000 }, true, 1000],
+		['503, not idempotent (may have been done)', { statusCode: 503 }, false, undefined],
+		['500 is not retried', { statusCode: 500 }, true, undefined],
+		['400 is not retried', { statusCode: 400 }, true, undefined],
+		['401 is not retried', { statusCode: 401 }, true, undefined],
+		['a vendor-reported failure is not retried', { vendorCode: 1234 }, true, undefined],
+		['a dropped connection, not idempotent', { networkCode: 'ECONNRESET' }, false, undefined],
+		['cancelled', { cancelled: true }, true, undefined],
+	])('%s', (_name, details, idempotent, expected) => {
+		expect(retryDelayMs(failure(details), 0, idempotent)).toBe(expected);
+	});
+
+	test('a refused connection is retried even for a non-idempotent request, with growing capped backoff', () => {
+		const refused = failure({ networkCode: 'ECONNREFUSED', mayHaveReachedServer: false });
+		const delays = [0, 1, 2, 3, 10].map((attempt) => retryDelayMs(refused, attempt, false)!);
+		expect(delays[0]).toBeGreaterThanOrEqual(250);
+		expect(delays[0]).toBeLessThanOrEqual(500);
+		expect(delays[3]).toBeGreaterThanOrEqual(2000);
+		expect(delays[4]).toBeLessThanOrEqual(30_000);
+	});
+
+	test('Retry-After is read as seconds or as an HTTP date, and a body retry_after as seconds', () => {
+		expect(retryAfterMs({ 'retry-after': '3' }, undefined)).toBe(3000);
+		const inTwoSeconds = new Date(Date.now() + 2000).toUTCString();
+		expect(retryAfterMs({ 'retry-after': inTwoSeconds }, undefined)).toBeGreaterThan(500);
+		expect(retryAfterMs({}, { retry_after: 1.5 })).toBe(1500);
+		expect(retryAfterMs({}, {})).toBeUndefined();
+	});
+});
+
+describe('pacing', () => {
+	test('spaces requests of one scope to the rate, and scopes do not wait for each other', async () => {
+		const pacer = new Pacer(20);
+		const started = Date.now();
+		const times: number[] = [];
+		await Promise.all(
+			Array.from({ length: 5 }, async () => {
+				await pacer.acquire('a');
+				times.push(Date.now() - started);
+			}),
+		);
+		await pacer.acquire('b');
+		const other = Date.now() - started;
+		times.sort((x, y) => x - y);
+		// 5 requests at 20/s: the last one starts ~200 ms after the first.
+		expect(times[4] - times[0]).toBeGreaterThanOrEqual(190);
+		expect(other).toBeLessThan(times[4] + 60);
+	});
+
+	test('a pause (after a 429) holds the whole scope back', async () => {
+		const pacer = new Pacer(undefined);
+		pacer.pause('a', 300);
+		const started = Date.now();
+		await Promise.all([pacer.acquire('a'), pacer.acquire('a')]);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+		const free = Date.now();
+		await pacer.acquire('b');
+		expect(Date.now() - free).toBeLessThan(50);
+	});
+});
