@@ -26,8 +26,9 @@ import type {
 	IWorkflowBase,
 	IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
-import { createDeferredPromise, ICredentialsHelper, NodeHelpers, Workflow } from 'n8n-workflow';
+import { ICredentialsHelper, NodeHelpers, Workflow } from 'n8n-workflow';
 
+import { recordSecret, recordSeen, serialize } from './leaks';
 import { credentialTypes, nodeTypes } from './registry';
 
 const PACKAGE = 'n8n-nodes-record-links';
@@ -175,6 +176,10 @@ export interface RunOptions {
 	typeVersion?: number;
 	/** Called with the running execution, e.g. to cancel it. */
 	onStart?: (execution: { cancel(): void }) => void;
+	/** Full node type name; default `n8n-nodes-record-links.<node>` (the benchmark runs n8n-nodes-base.httpRequest). */
+	type?: string;
+	/** Credential types set on the node; default those its description lists. */
+	nodeCredentials?: string[];
 }
 
 export interface RunResult {
@@ -196,12 +201,14 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 	const node: INode = {
 		id: 'node-under-test',
 		name: 'Node Under Test',
-		type: `${PACKAGE}.${options.node}`,
+		type: options.type ?? `${PACKAGE}.${options.node}`,
 		typeVersion: options.typeVersion ?? (Array.isArray(description?.version) ? Math.max(...description.version) : (description?.version ?? 1)),
 		position: [0, 0],
 		parameters: options.parameters,
 		continueOnFail: options.continueOnFail ?? false,
-		credentials: Object.fromEntries(credentialNames.map((name) => [name, { id: `${name}-1`, name: `${name} test` }])),
+		credentials: Object.fromEntries(
+			(options.nodeCredentials ?? credentialNames).map((name) => [name, { id: `${name}-1`, name: `${name} test` }]),
+		),
 	};
 	const executionId = String(++executionCount);
 	const workflowData: IWorkflowBase = {
@@ -227,9 +234,11 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 		settings: {},
 	});
 
-	const done = createDeferredPromise<IRun>();
+	// Not n8n-workflow's createDeferredPromise: 2.41 no longer exports it.
+	let finish!: (run: IRun) => void;
+	const finished = new Promise<IRun>((resolve) => (finish = resolve));
 	const hooks = new ExecutionLifecycleHooks('manual', executionId, workflowData);
-	hooks.addHandler('workflowExecuteAfter', (run) => done.resolve(run));
+	hooks.addHandler('workflowExecuteAfter', (run) => finish(run));
 
 	const additionalData = {
 		credentialsHelper: new TestCredentialsHelper(credentialsStore),
@@ -268,9 +277,10 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 
 	const execution = new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
 	options.onStart?.(execution);
-	const run = await done.promise;
+	const run = await finished;
 	const nodeRuns = run.data.resultData.runData[node.name];
 	const items = nodeRuns?.[0]?.data?.main?.[0] ?? [];
+	recordRun(run, credentialsStore, Object.keys(node.credentials ?? {}));
 	return { items, error: run.data.resultData.error, run };
 }
 
@@ -280,3 +290,40 @@ export async function shutdownEngine(): Promise<void> {
 	const { SSHClientsManager } = require('n8n-core/dist/execution-engine/ssh-clients-manager');
 	Container.get(SSHClientsManager as new () => { onShutdown(): void }).onShutdown();
 }
+
+/** Feeds the suite-wide secret scan: what this run showed, and the secrets it had. */
+function recordRun(run: IRun, store: CredentialStore, types: string[]): void {
+	recordSeen('run', serialize(run.data));
+	for (const type of types) {
+		const properties = credentialTypes[type]?.properties ?? [];
+		let data: ICredentialDataDecryptedObject;
+		try {
+			data = store.get(type);
+		} catch {
+			continue; // this run had no credential of that type
+		}
+		for (const property of properties) {
+			if (property.typeOptions?.password || property.type === 'hidden') recordSecret(data[property.name]);
+		}
+	}
+}
+
+/** Records every log line n8n's logger writes (the node's `this.logger`) for the secret scan. */
+function captureLogs(): void {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { Logger } = require('@n8n/backend-common') as { Logger: new () => object };
+	const levels = new Set(['error', 'warn', 'info', 'debug']);
+	const logger = Container.get(Logger);
+	const capturing = new Proxy(logger, {
+		get(target, property, receiver) {
+			const value: unknown = Reflect.get(target, property, receiver);
+			if (typeof property !== 'string' || !levels.has(property) || typeof value !== 'function') return value;
+			return (message: string, meta?: unknown) => {
+				recordSeen(`log.${property}`, serialize({ message, meta }));
+				return (value as (message: string, meta?: unknown) => void).call(target, message, meta);
+			};
+		},
+	});
+	Container.set(Logger, capturing);
+}
+captureLogs();

@@ -6,6 +6,8 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
+import { recordSeen } from '../harness/leaks';
+
 export interface SandboxRequest {
 	vendor: string;
 	method: string;
@@ -219,7 +221,10 @@ export class Sandbox<Modules extends Record<string, VendorModule<unknown>>> {
 			receivedAt: Date.now(),
 		};
 		this.requestCount++;
-		if (this.recordRequests) this.requests.push(request);
+		if (this.recordRequests) {
+			this.requests.push(request);
+			recordSeen('request URL', incoming.url);
+		}
 
 		const fault = this.takeFault(request);
 		if (fault) this.injected[fault.kind] = (this.injected[fault.kind] ?? 0) + 1;
