@@ -3,7 +3,10 @@
  * mounted under its own path prefix), keeps their state, records every request, and injects
  * faults on demand: latency, rate limits, error statuses, dropped connections.
  */
+import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { join } from 'node:path';
 import type { AddressInfo, Socket } from 'node:net';
 
 import { recordSeen } from '../harness/leaks';
@@ -78,6 +81,8 @@ interface Bucket {
 
 export interface SandboxOptions {
 	port?: number;
+	/** Port of the HTTPS listener (ephemeral when absent). */
+	securePort?: number;
 	host?: string;
 	latencyMs?: number;
 }
@@ -93,6 +98,8 @@ export class Sandbox<Modules extends Record<string, VendorModule<unknown>>> {
 	private readonly buckets = new Map<string, Bucket>();
 	private rules: Array<FaultRule & { seen: number; applied: number }> = [];
 	private server: Server | undefined;
+	/** The same API over HTTPS with a self-signed certificate (test/sandbox/tls). */
+	private secureServer: Server | undefined;
 	private readonly sockets = new Set<Socket>();
 	/** Counts of faults actually injected, by kind. */
 	readonly injected: Record<string, number> = {};
@@ -146,6 +153,13 @@ export class Sandbox<Modules extends Record<string, VendorModule<unknown>>> {
 		return `${this.url}${this.modules[vendor].prefix}`;
 	}
 
+	/** The vendor's base URL over HTTPS (self-signed certificate for "localhost"). */
+	secureBaseUrl(vendor: keyof Modules): string {
+		const address = this.secureServer?.address() as AddressInfo | undefined;
+		if (!address) throw new Error('The sandbox is not listening on HTTPS');
+		return `https://localhost:${address.port}${this.modules[vendor].prefix}`;
+	}
+
 	async start(options: SandboxOptions = {}): Promise<this> {
 		this.server = createHttpServer((request, response) => {
 			void this.dispatch(request, response);
@@ -156,13 +170,28 @@ export class Sandbox<Modules extends Record<string, VendorModule<unknown>>> {
 			socket.on('close', () => this.sockets.delete(socket));
 		});
 		await new Promise<void>((resolve) => this.server!.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+		const tls = join(__dirname, 'tls');
+		this.secureServer = createHttpsServer(
+			{ key: readFileSync(join(tls, 'sandbox-key.pem')), cert: readFileSync(join(tls, 'sandbox-cert.pem')) },
+			(request, response) => {
+				void this.dispatch(request, response);
+			},
+		);
+		this.secureServer.on('connection', (socket) => {
+			this.sockets.add(socket);
+			socket.on('close', () => this.sockets.delete(socket));
+		});
+		await new Promise<void>((resolve) => this.secureServer!.listen(options.securePort ?? 0, options.host ?? '127.0.0.1', resolve));
 		return this;
 	}
 
 	async stop(): Promise<void> {
 		for (const socket of this.sockets) socket.destroy();
-		await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+		for (const server of [this.server, this.secureServer]) {
+			await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+		}
 		this.server = undefined;
+		this.secureServer = undefined;
 	}
 
 	private takeFault(request: SandboxRequest): Fault | undefined {
