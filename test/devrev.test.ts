@@ -1,4 +1,4 @@
-import type { INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { testCredential } from './harness/credential-test';
 import { CredentialStore, runNode, shutdownEngine } from './harness/engine';
@@ -32,7 +32,7 @@ const linkByExpression: INodeParameters = {
 	target: '={{$json.target}}',
 };
 
-async function link(items: Array<Record<string, unknown>>, extra: Partial<INodeParameters> = {}, continueOnFail = false) {
+async function link(items: IDataObject[], extra: Partial<INodeParameters> = {}, continueOnFail = false) {
 	return await runNode({
 		node: 'devRev',
 		parameters: { ...linkByExpression, ...extra },

@@ -263,8 +263,14 @@ class SessionKeeper {
 	async close(): Promise<void> {
 		const lifecycle = this.vendor.session;
 		if (!lifecycle || !this.token) return;
+		let token: SessionToken;
 		try {
-			await lifecycle.close(this.plainSend, await this.token);
+			token = await this.token;
+		} catch {
+			return; // the session never opened: the login failure is already the items' error
+		}
+		try {
+			await lifecycle.close(this.plainSend, token);
 		} catch (error) {
 			const reason = error instanceof Error ? error.message : 'unknown error';
 			this.context.logger.warn(`Could not end the ${this.vendor.displayName} session: ${reason}`);

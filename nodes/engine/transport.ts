@@ -127,7 +127,9 @@ export function toRequestFailure(vendor: Vendor, error: unknown, timeoutMs: numb
 	// An HTTP status that reached us as a thrown error (n8n's own retry after re-login failed).
 	const status = Number((error as { httpCode?: unknown }).httpCode);
 	if (Number.isInteger(status) && status >= 400) {
-		return httpFailure(vendor, { statusCode: status, headers: {}, body: undefined });
+		// n8n's NodeApiError keeps the answer's JSON body in `context.data` (and nothing of the request).
+		const body = (error as { context?: { data?: unknown } }).context?.data;
+		return httpFailure(vendor, { statusCode: status, headers: {}, body });
 	}
 	return new RequestFailure(describeNetworkError(vendor, code, timeoutMs), {
 		networkCode: code,

@@ -28,6 +28,23 @@ function resolve(value: unknown, credentials: ICredentialDataDecryptedObject, wo
 	return workflow.expression.getSimpleParameterValue(testNode, value, 'internal', { $credentials: credentials }, undefined, '');
 }
 
+/** Resolves expressions inside objects and arrays too, as n8n's routing node does for `test.request`. */
+function resolveDeep(value: unknown, credentials: ICredentialDataDecryptedObject, workflow: Workflow): unknown {
+	if (Array.isArray(value)) return value.map((entry) => resolveDeep(entry, credentials, workflow));
+	if (value && typeof value === 'object') {
+		return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, resolveDeep(entry, credentials, workflow)]));
+	}
+	return resolve(value, credentials, workflow);
+}
+
+/** lodash `get` for the dotted keys of `responseSuccessBody` rules. */
+function valueAt(body: unknown, path: string): unknown {
+	return path
+		.split(/[.[\]]+/)
+		.filter(Boolean)
+		.reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), body);
+}
+
 export async function testCredential(type: string, data: ICredentialDataDecryptedObject): Promise<CredentialTestResult> {
 	const credentialType = credentialTypes[type];
 	const test = credentialType.test;
@@ -49,16 +66,40 @@ export async function testCredential(type: string, data: ICredentialDataDecrypte
 	const request: IHttpRequestOptions = {
 		method: test.request.method ?? 'GET',
 		url: `${String(resolve(test.request.baseURL ?? '', credentials, workflow))}${String(resolve(test.request.url ?? '', credentials, workflow))}`,
-		body: test.request.body as IHttpRequestOptions['body'],
+		body: resolveDeep(test.request.body, credentials, workflow) as IHttpRequestOptions['body'],
 		headers: {},
 	};
 	const authenticated = await applyAuthentication(credentialType, credentials, request, workflow, testNode);
+	const headers = { ...(authenticated.headers as Record<string, string>) };
+	// `auth` (HTTP Basic) becomes an Authorization header, as n8n's HTTP client (axios) does.
+	if (authenticated.auth) {
+		const { username = '', password = '' } = authenticated.auth;
+		headers.Authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+	}
+	if (authenticated.body) headers['content-type'] ??= 'application/json';
 	const response = await fetch(authenticated.url, {
 		method: authenticated.method,
-		headers: authenticated.headers as Record<string, string>,
+		headers,
 		body: authenticated.body ? JSON.stringify(authenticated.body) : undefined,
 	});
-	if (response.status >= 400) return { ok: false, status: response.status, message: await response.text() };
+	// As n8n's credential tester: `responseCode` rules name an error status, any other error status
+	// fails; on success a `responseSuccessBody` rule whose key holds its value fails the test.
+	if (response.status >= 400) {
+		const rule = test.rules?.find((candidate) => candidate.type === 'responseCode' && candidate.properties.value === response.status);
+		return { ok: false, status: response.status, message: rule ? String(rule.properties.message) : await response.text() };
+	}
+	const text = await response.text();
+	let body: unknown = text;
+	try {
+		body = text ? JSON.parse(text) : undefined;
+	} catch {
+		// not JSON: rules see the text
+	}
+	for (const rule of test.rules ?? []) {
+		if (rule.type === 'responseSuccessBody' && valueAt(body, String(rule.properties.key)) === rule.properties.value) {
+			return { ok: false, status: response.status, message: String(rule.properties.message) };
+		}
+	}
 	return { ok: true, status: response.status };
 }
 
@@ -72,7 +113,10 @@ async function send(options: IHttpRequestOptions) {
 	});
 	const text = await response.text();
 	const body = text ? JSON.parse(text) : undefined;
-	if (response.status >= 400) throw Object.assign(new Error(`Request failed with status ${response.status}`), { status: response.status, body });
+	// As n8n's httpRequest: `ignoreHttpStatusErrors` hands any status back instead of throwing.
+	if (response.status >= 400 && !options.ignoreHttpStatusErrors) {
+		throw Object.assign(new Error(`Request failed with status ${response.status}`), { status: response.status, body });
+	}
 	if (options.returnFullResponse) {
 		return { statusCode: response.status, headers: Object.fromEntries(response.headers), body };
 	}

@@ -65,6 +65,23 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		return [];
 	}
 
+	/** n8n-core 2.41+ asks this before handing a node its credentials (`restrictToSupportedNodes`). */
+	isCredentialUsableByNode(typeName: string, nodeType: string): boolean {
+		const type = credentialType(typeName) as ICredentialType & { restrictToSupportedNodes?: boolean; supportedNodes?: string[] };
+		return type.restrictToSupportedNodes !== true || (type.supportedNodes ?? []).includes(nodeType);
+	}
+
+	/** n8n-core 2.41+ (OAuth helpers): the type's preAuthentication, unconditionally. */
+	async runPreAuthentication(
+		helpers: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+	): Promise<ICredentialDataDecryptedObject | undefined> {
+		const type = credentialType(typeName);
+		if (typeof type.preAuthentication !== 'function') return undefined;
+		return (await type.preAuthentication.call(helpers, credentials)) as unknown as ICredentialDataDecryptedObject;
+	}
+
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
 		typeName: string,
@@ -91,7 +108,7 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		const output = await type.preAuthentication.call(helpers, credentials);
 		this.store.logins.set(typeName, (this.store.logins.get(typeName) ?? 0) + 1);
 		if (output[expirable.name] === undefined) return undefined;
-		this.store.set(typeName, { ...this.store.get(typeName), ...output });
+		this.store.set(typeName, { ...this.store.get(typeName), ...(output as ICredentialDataDecryptedObject) });
 		return Object.assign(credentials, output);
 	}
 

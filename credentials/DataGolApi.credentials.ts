@@ -1,0 +1,77 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export class DataGolApi implements ICredentialType {
+	name = 'dataGolApi';
+
+	displayName = 'DataGOL API';
+
+	icon: Icon = { light: 'file:../icons/datagol.svg', dark: 'file:../icons/datagol.dark.svg' };
+
+	documentationUrl = 'https://docs.datagol.ai/docs/Reference%20guides/workbook-api-reference';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://be.datagol.ai',
+			placeholder: 'https://be.datagol.ai',
+			description: 'The DataGOL API address; change it for a self-hosted DataGOL',
+		},
+		{
+			displayName: 'Token',
+			name: 'token',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description:
+				'A service-account token (Account → Team → Service Accounts) or a user JWT. Pasting it with a leading "Bearer " works too.',
+		},
+		{
+			displayName: 'Send Token As',
+			name: 'authHeader',
+			type: 'options',
+			default: 'bearer',
+			options: [
+				{
+					name: 'Authorization: Bearer <token>',
+					value: 'bearer',
+					description: 'As DataGOL\'s API reference shows (user JWTs)',
+				},
+				{
+					name: 'X-Auth-Token: <token>',
+					value: 'xAuthToken',
+					description: 'As DataGOL\'s API guide shows for service-account tokens',
+				},
+			],
+			description: 'Which header carries the token',
+		},
+	];
+
+	// One header, named by the choice above; a token pasted as "Bearer …" is sent once.
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				'={{$credentials.authHeader === "xAuthToken" ? "x-auth-token" : "Authorization"}}':
+					'={{($credentials.authHeader === "xAuthToken" ? "" : "Bearer ") + $credentials.token.trim().replace(/^bearer\\s+/i, "")}}',
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL:
+				'={{($credentials.baseUrl || "https://be.datagol.ai").trim().replace(/\\/+$/, "").replace(/\\/noCo(\\/api(\\/v2)?)?$/i, "")}}',
+			url: '/noCo/api/v2/workspaces/search?type=TABLE',
+			method: 'GET',
+		},
+	};
+}

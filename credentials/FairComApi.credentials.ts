@@ -1,0 +1,159 @@
+import type {
+	ICredentialDataDecryptedObject,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	IDataObject,
+	IHttpRequestOptions,
+	INodeProperties,
+} from 'n8n-workflow';
+
+function isEnvelope(body: unknown): body is IDataObject {
+	return typeof body === 'object' && body !== null && !Array.isArray(body) && typeof (body as IDataObject).action === 'string';
+}
+
+export class FairComApi implements ICredentialType {
+	name = 'fairComApi';
+
+	displayName = 'FairCom API';
+
+	icon: Icon = { light: 'file:../icons/faircom.svg', dark: 'file:../icons/faircom.dark.svg' };
+
+	documentationUrl = 'https://documentation.faircom.com/sessions-and-services-api-actions/createsession';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Endpoint URL',
+			name: 'endpoint',
+			type: 'string',
+			default: 'https://localhost:8443/api',
+			placeholder: 'https://localhost:8443/api',
+			required: true,
+			description: 'The FairCom JSON action endpoint (HTTPS port 8443 by default)',
+		},
+		{
+			displayName: 'Authentication',
+			name: 'authentication',
+			type: 'options',
+			default: 'password',
+			options: [
+				{
+					name: 'Username and Password',
+					value: 'password',
+					description: 'Log in once per execution and end the session when the node finishes',
+				},
+				{
+					name: 'Existing Auth Token',
+					value: 'authToken',
+					description: 'Use an authToken from an existing (e.g. permanent) session; the node never ends it',
+				},
+			],
+		},
+		{
+			displayName: 'Username',
+			name: 'username',
+			type: 'string',
+			default: '',
+			required: true,
+			displayOptions: { show: { authentication: ['password'] } },
+		},
+		{
+			displayName: 'Password',
+			name: 'password',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			displayOptions: { show: { authentication: ['password'] } },
+		},
+		{
+			displayName: 'Auth Token',
+			name: 'authToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			displayOptions: { show: { authentication: ['authToken'] } },
+			description: 'The authToken of an existing FairCom session',
+		},
+		{
+			displayName: 'Ignore SSL Issues',
+			name: 'ignoreSslIssues',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to connect even if the server\'s TLS certificate cannot be verified (FairCom servers often use a self-signed one)',
+		},
+	];
+
+	/**
+	 * FairCom takes its secrets in the JSON body, so this is the one place they enter a request:
+	 * the username and password go into a createSession's params; a given authToken goes into every
+	 * other envelope that does not carry a session token already.
+	 */
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const { body } = requestOptions;
+		if (!isEnvelope(body)) return requestOptions;
+		const envelope: IDataObject = { ...body };
+		if (credentials.authentication === 'authToken') {
+			if (envelope.action !== 'createSession' && envelope.authToken === undefined) {
+				envelope.authToken = String(credentials.authToken ?? '').trim();
+			}
+		} else if (envelope.api === 'admin' && envelope.action === 'createSession') {
+			envelope.params = {
+				...(envelope.params as IDataObject | undefined),
+				username: credentials.username,
+				password: credentials.password,
+			};
+		}
+		return { ...requestOptions, body: envelope };
+	}
+
+	/**
+	 * Logs in (or pings the given token's session). FairCom reports a failure inside an HTTP 200
+	 * answer, so the rules read the envelope: 12031 = unknown or expired authToken (documented);
+	 * 450/451 = unknown user / wrong password (FairCom DB's LUID_ERR/LPWD_ERR, assumed for the JSON
+	 * API); and a failure envelope without a `result` (as FairCom's documented 12031 answer is).
+	 */
+	test: ICredentialTestRequest = {
+		request: {
+			url: '={{$credentials.endpoint.trim().replace(/\\/+$/, "")}}',
+			method: 'POST',
+			json: true,
+			skipSslCertificateValidation: '={{$credentials.ignoreSslIssues === true}}',
+			body: {
+				api: 'admin',
+				action: '={{$credentials.authentication === "authToken" ? "pingSession" : "createSession"}}',
+				params: {},
+			},
+		},
+		rules: [
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'errorCode',
+					value: 12031,
+					message: 'The auth token does not match any active FairCom session: it is wrong or has expired',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: { key: 'errorCode', value: 450, message: 'FairCom does not know this username' },
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: { key: 'errorCode', value: 451, message: 'FairCom refused the password' },
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'result',
+					value: undefined,
+					message: 'FairCom did not confirm the login: check the endpoint URL and the credentials',
+				},
+			},
+		],
+	};
+}

@@ -1,0 +1,173 @@
+import type { IDataObject } from 'n8n-workflow';
+import { z } from 'zod';
+
+import type { FailureInfo, Vendor, VendorErrorText, VendorRequest } from '../engine';
+import { RequestFailure, VendorReportedError } from '../engine';
+
+export const DEFAULT_BASE_URL = 'https://be.datagol.ai';
+
+/**
+ * DataGOL's error bodies are undocumented; self-hosted installs answer like a Spring service
+ * (`{ status, error, message, path }`), others with `{ message }` or `{ error }`. Read whichever is there.
+ */
+function describeError(_statusCode: number, body: unknown): VendorErrorText | undefined {
+	if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
+	const { message, error, detail, errorMessage } = body as IDataObject;
+	const texts = [message, errorMessage, detail, error].filter(
+		(value): value is string => typeof value === 'string' && value.trim() !== '',
+	);
+	if (texts.length === 0) return undefined;
+	const [first, ...rest] = texts;
+	const notes = rest.filter((text) => text !== first);
+	return { message: first, description: notes.length ? notes.join('; ') : undefined };
+}
+
+/** A 2xx body that says the call failed (`{ success: false, … }`): nothing may be reported linked. */
+function checkSuccessBody(body: unknown): void {
+	if (!body || typeof body !== 'object' || Array.isArray(body)) return;
+	const { success, code, errorCode } = body as IDataObject;
+	if (success !== false) return;
+	const text = describeError(200, body);
+	const vendorCode = [errorCode, code].find((value) => typeof value === 'string' || typeof value === 'number');
+	// A vendor code marks a definite refusal: the engine does not retry it.
+	throw new VendorReportedError(
+		`DataGOL refused the request: ${text?.message ?? 'no details given'}`,
+		text?.description,
+		(vendorCode as string | number | undefined) ?? 'success: false',
+	);
+}
+
+export const dataGol: Vendor = {
+	displayName: 'DataGOL',
+	credentialType: 'dataGolApi',
+	baseUrl: (credentials) => normaliseBaseUrl(credentials.baseUrl),
+	describeError,
+	checkSuccessBody,
+	// Each request carries up to Batch Size pairs, so a few requests in flight are plenty.
+	defaultConcurrency: 4,
+	defaultBatchSize: 100,
+};
+
+/** The API root without a trailing slash or a pasted `/noCo/api/v2` suffix. */
+export function normaliseBaseUrl(value: unknown): string {
+	const text = typeof value === 'string' && value.trim() !== '' ? value.trim() : DEFAULT_BASE_URL;
+	return text.replace(/\/+$/, '').replace(/\/noCo(\/api(\/v2)?)?$/i, '');
+}
+
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/** A UUID (workspace, workbook, link column): anything else, `../x` included, never reaches a URL. */
+export const uuidSchema = z
+	.string({ invalid_type_error: 'must be text (a UUID)' })
+	.trim()
+	.min(1, 'must not be empty')
+	.refine((value) => UUID.test(value), 'must be a UUID such as 21224153-2f85-4b24-a306-4cfbc7e73f70');
+
+/**
+ * A record (row) id: a non-negative whole number. Expressions often hand over text ("42"), which is
+ * accepted; "1.5", "-1", "abc" are not.
+ */
+export const recordIdSchema = z.preprocess(
+	(value) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value),
+	z
+		.number({
+			invalid_type_error: 'must be a non-negative whole number (a row ID)',
+		})
+		.int('must be a non-negative whole number (a row ID)')
+		.min(0, 'must be a non-negative whole number (a row ID)')
+		.max(Number.MAX_SAFE_INTEGER, 'is too large for a row ID'),
+);
+
+export const pairSchema = z.object({
+	workspaceId: uuidSchema,
+	workbookId: uuidSchema,
+	linkColumnId: uuidSchema,
+	sourceRecordId: recordIdSchema,
+	destinationRecordId: recordIdSchema,
+});
+
+export type Pair = z.infer<typeof pairSchema>;
+
+/** Items for the same workspace and workbook (table) share one request; UUIDs compare case-blind. */
+export function tableKey(pair: Pair): string {
+	return `${pair.workspaceId.toLowerCase()}/${pair.workbookId.toLowerCase()}`;
+}
+
+/** One request for a group of pairs of the same table: Link is POST, Unlink DELETE, same array body. */
+export function pairsRequest(method: 'POST' | 'DELETE', pairs: Pair[]): VendorRequest {
+	const [first] = pairs;
+	return {
+		method,
+		path: `/noCo/api/v2/workspaces/${encodeURIComponent(first.workspaceId)}/tables/${encodeURIComponent(first.workbookId)}/linkRecordV2`,
+		body: pairs.map((pair) => ({
+			sourceRecordId: pair.sourceRecordId,
+			destinationRecordId: pair.destinationRecordId,
+			linkColumnId: pair.linkColumnId,
+		})),
+	};
+}
+
+/** What the output item says about a pair. */
+export function describePair(operation: 'link' | 'unlink', pair: Pair): IDataObject {
+	return {
+		operation,
+		workspaceId: pair.workspaceId,
+		workbookId: pair.workbookId,
+		linkColumnId: pair.linkColumnId,
+		sourceRecordId: pair.sourceRecordId,
+		destinationRecordId: pair.destinationRecordId,
+	};
+}
+
+function failureText(failure: { statusCode?: number; body?: unknown; message: string }): string {
+	return `${failure.message} ${typeof failure.body === 'string' ? failure.body : JSON.stringify(failure.body ?? '')}`;
+}
+
+/**
+ * Whether DataGOL refused a request only because the wanted state already holds: the pair was
+ * already linked (Link) or was not linked (Unlink). DataGOL does not document such an answer; a
+ * 4xx whose text says so is read that way, anything else stands as a failure.
+ */
+export function isNoChangeAnswer(
+	operation: 'link' | 'unlink',
+	failure: { statusCode?: number; body?: unknown; message: string },
+): boolean {
+	const { statusCode } = failure;
+	if (statusCode === undefined || ![400, 404, 409, 422].includes(statusCode)) return false;
+	const text = failureText(failure);
+	return operation === 'link'
+		? /already (been )?linked|link already exists|already exists/i.test(text)
+		: /not linked|no (such )?link (exists|found)|already unlinked|link does not exist/i.test(text);
+}
+
+/**
+ * Recovers from an "already linked" (Link) or "not linked" (Unlink) refusal. A one-pair request
+ * is a success with a note. A refused batch may have been refused as a whole because of one pair,
+ * so its pairs are re-sent one by one: each is then either done or a no-change answer. Any other
+ * failure of a re-sent pair fails the whole batch (none is reported done that was not).
+ */
+export async function recoverNoChange(
+	operation: 'link' | 'unlink',
+	failure: FailureInfo,
+	pairs: Pair[],
+	send: (request: VendorRequest) => Promise<unknown>,
+): Promise<IDataObject[] | undefined> {
+	if (!isNoChangeAnswer(operation, failure)) return undefined;
+	const done = operation === 'link' ? 'linked' : 'unlinked';
+	const note = operation === 'link' ? 'alreadyLinked' : 'alreadyUnlinked';
+	if (pairs.length === 1) return [{ ...describePair(operation, pairs[0]), [done]: true, [note]: true }];
+	const outputs: IDataObject[] = [];
+	for (const pair of pairs) {
+		const failed = await send(pairsRequest(operation === 'link' ? 'POST' : 'DELETE', [pair])).then(
+			() => undefined,
+			(error: unknown) => error ?? new Error('unknown failure'),
+		);
+		const noChange =
+			failed instanceof RequestFailure &&
+			isNoChangeAnswer(operation, { statusCode: failed.details.statusCode, body: failed.details.body, message: failed.message });
+		// The engine turns this failure (a RequestFailure from the transport) into the batch's error.
+		if (failed !== undefined && !noChange) throw failed;
+		outputs.push({ ...describePair(operation, pair), [done]: true, ...(noChange ? { [note]: true } : {}) });
+	}
+	return outputs;
+}

@@ -1,0 +1,55 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { executeLinkNode } from '../engine';
+import { link, linkOptions, sharedProperties, unlink, unlinkOptions } from './operations';
+import { fairCom, fairComFor } from './vendor';
+
+export class FairCom implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'FairCom',
+		name: 'fairCom',
+		icon: { light: 'file:../../icons/faircom.svg', dark: 'file:../../icons/faircom.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] === "unlink" ? "Unlink Labels from Records" : "Link Labels to Records" }}',
+		description: 'Link and unlink FairCom labels to and from table records',
+		defaults: { name: 'FairCom' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'fairComApi', required: true }],
+		properties: [
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				default: 'link',
+				options: [
+					{
+						name: 'Link Labels to Records',
+						value: 'link',
+						description: 'Link labels to records of a table (linkLabelsToRecords); already linked pairs give a warning',
+						action: 'Link labels to records',
+					},
+					{
+						name: 'Unlink Labels from Records',
+						value: 'unlink',
+						description: 'Remove labels from records of a table (unlinkLabelsFromRecords); pairs not linked are no error',
+						action: 'Unlink labels from records',
+					},
+				],
+			},
+			...sharedProperties,
+			linkOptions,
+			unlinkOptions,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		// Only the credential's non-secret choice of method is read: a session per execution, or none.
+		const credentials = await this.getCredentials(fairCom.credentialType);
+		return await executeLinkNode(this, fairComFor(credentials), [link, unlink]);
+	}
+}

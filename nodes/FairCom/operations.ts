@@ -1,0 +1,320 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { z } from 'zod';
+
+import type { LinkOperation } from '../engine';
+import { optionsCollection } from '../engine';
+import { envelope, fairCom } from './vendor';
+
+/**
+ * Link and Unlink are the same call but for FairCom's action name: one definition serves both.
+ * Both take `{ labels, tableName, ids, databaseName?, ownerName?, verifyLinks }` and are atomic.
+ */
+
+const MAX_ID = 2147483647;
+const MAX_NAME_BYTES = 64;
+
+const ACTIONS = {
+	link: 'linkLabelsToRecords',
+	unlink: 'unlinkLabelsFromRecords',
+} as const;
+
+type OperationName = keyof typeof ACTIONS;
+
+/** Bytes of the UTF-8 encoding (FairCom's limits are in bytes, not characters). */
+function utf8Length(text: string): number {
+	let bytes = 0;
+	for (const char of text) {
+		const code = char.codePointAt(0) ?? 0;
+		bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+	}
+	return bytes;
+}
+
+/** A FairCom name (label, group, table, database, owner): 1–64 bytes of UTF-8, one line. */
+function nameText() {
+	return z
+		.string({ invalid_type_error: 'must be text' })
+		.trim()
+		.min(1, 'must not be empty')
+		.refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'must not contain line breaks or control characters')
+		.superRefine((value, context) => {
+			const bytes = utf8Length(value);
+			if (bytes > MAX_NAME_BYTES) {
+				context.addIssue({ code: 'custom', message: `must be at most ${MAX_NAME_BYTES} bytes of UTF-8 (is ${bytes})` });
+			}
+		});
+}
+
+/** An optional name: empty means "not set" (FairCom uses the session's default). */
+function optionalName() {
+	return z.preprocess((value) => (value === null || (typeof value === 'string' && value.trim() === '') ? undefined : value), nameText().optional());
+}
+
+const labelSchema = z.preprocess(
+	// An expression may give a label as plain text: its name, no group.
+	(value) => (typeof value === 'string' ? { name: value } : value),
+	z.object({ name: nameText(), group: optionalName() }, { invalid_type_error: 'must be a label (name and optional group)' }),
+);
+
+/** The fixedCollection's `{ label: [...] }`, or an array from an expression, as a list. */
+function labelList(value: unknown): unknown {
+	if (value === undefined || value === null || value === '') return [];
+	if (typeof value === 'object' && !Array.isArray(value)) {
+		const entries = (value as { label?: unknown }).label;
+		return entries === undefined ? [] : entries;
+	}
+	return value;
+}
+
+const labelsSchema = z.preprocess(
+	labelList,
+	z
+		.array(labelSchema, { invalid_type_error: 'must be a list of labels' })
+		.min(1, 'must contain at least one label')
+		.transform((labels) => {
+			// The same label twice is one label.
+			const seen = new Set<string>();
+			return labels.filter((label) => {
+				const key = JSON.stringify([label.group ?? '', label.name]);
+				if (seen.has(key)) return false;
+				seen.add(key);
+				return true;
+			});
+		}),
+);
+
+/**
+ * Record ids: an array (from an expression), a single number, or text such as "1, 2, 3" or
+ * "[1,2,3]". Each must be a whole number from 0 to 2147483647; duplicates are dropped.
+ */
+const idsSchema = z.unknown().transform((value, context) => {
+	let raw: unknown[];
+	if (Array.isArray(value)) raw = value;
+	else if (typeof value === 'number') raw = [value];
+	else if (typeof value === 'string') {
+		raw = value
+			.trim()
+			.replace(/^\[(.*)\]$/s, '$1')
+			.split(/[\s,;]+/)
+			.filter((part) => part !== '');
+	} else if (value === undefined || value === null) raw = [];
+	else {
+		context.addIssue({ code: 'custom', message: 'must be a list of record IDs' });
+		return z.NEVER;
+	}
+	const ids = new Set<number>();
+	raw.forEach((entry, position) => {
+		const text = typeof entry === 'string' ? entry.trim() : entry;
+		const id = typeof text === 'number' ? text : typeof text === 'string' && /^[+-]?\d+$/.test(text) ? Number(text) : NaN;
+		const shown = typeof entry === 'string' ? `"${entry}"` : JSON.stringify(entry) ?? String(entry);
+		if (!Number.isInteger(id)) {
+			context.addIssue({ code: 'custom', path: [position], message: `${shown} is not a whole number` });
+		} else if (id < 0 || id > MAX_ID) {
+			context.addIssue({ code: 'custom', path: [position], message: `${id} is outside 0–${MAX_ID}` });
+		} else {
+			ids.add(id);
+		}
+	});
+	if (raw.length === 0) context.addIssue({ code: 'custom', message: 'must contain at least one record ID' });
+	return [...ids];
+});
+
+const schema = z.object({
+	labels: labelsSchema,
+	tableName: nameText(),
+	ids: idsSchema,
+	databaseName: optionalName(),
+	ownerName: optionalName(),
+	verifyLinks: z.boolean({ invalid_type_error: 'must be true or false' }).default(true),
+	options: z.object({ mergeItems: z.boolean().optional() }).passthrough().default({}),
+});
+
+type LabelParams = z.infer<typeof schema>;
+
+const fields: INodeProperties[] = [
+	{
+		displayName: 'Labels',
+		name: 'labels',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		required: true,
+		default: {},
+		placeholder: 'Add Label',
+		description: 'The labels to link or unlink; each is a name and an optional group (1–64 bytes each)',
+		options: [
+			{
+				displayName: 'Label',
+				name: 'label',
+				values: [
+					{
+						displayName: 'Name',
+						name: 'name',
+						type: 'string',
+						required: true,
+						default: '',
+						placeholder: 'priority',
+						description: 'The label\'s name (1–64 bytes of UTF-8)',
+					},
+					{
+						displayName: 'Group',
+						name: 'group',
+						type: 'string',
+						default: '',
+						placeholder: 'status',
+						description: 'The label\'s group; leave empty for labels without a group',
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Table Name',
+		name: 'tableName',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'orders',
+		description: 'The table that holds the records (1–64 bytes)',
+	},
+	{
+		displayName: 'Record IDs',
+		name: 'ids',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: '1, 2, 3',
+		description:
+			'Primary keys of the records, whole numbers from 0 to 2147483647: a list such as "1, 2, 3", or an expression that returns a number or an array',
+	},
+	{
+		displayName: 'Database Name',
+		name: 'databaseName',
+		type: 'string',
+		default: '',
+		description: 'The database of the table; empty uses the session\'s default database',
+	},
+	{
+		displayName: 'Owner Name',
+		name: 'ownerName',
+		type: 'string',
+		default: '',
+		description: 'The account that owns the table; empty uses the session\'s default owner',
+	},
+	{
+		displayName: 'Verify Links',
+		name: 'verifyLinks',
+		type: 'boolean',
+		default: true,
+		description: 'Whether FairCom verifies the links before changing them (FairCom\'s verifyLinks property, on by default)',
+	},
+];
+
+/** The parameters both operations share (shown for both). */
+export const sharedProperties: INodeProperties[] = fields.map((property) => ({
+	...property,
+	displayOptions: { show: { operation: ['link', 'unlink'] } },
+}));
+
+function optionsFor(name: OperationName): INodeProperties {
+	return optionsCollection(fairCom, name, {
+		batching: true,
+		extra: [
+			{
+				displayName: 'Merge Items',
+				name: 'mergeItems',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether items with the same labels, table, database, owner and Verify Links go in one call (up to Batch Size record IDs). A merged call is atomic: it succeeds or fails as a whole, for all its items.',
+			},
+		],
+	});
+}
+
+/** Gives every unmerged item a key of its own. */
+let soloItems = 0;
+
+/**
+ * FairCom's warnings (debugInfo.warnings), each with the primary key it names if any: it goes on the
+ * items holding that record, and a warning that names none goes on every item of the call.
+ */
+function warningMessages(body: unknown): Array<{ message: string; id?: number }> {
+	const debugInfo = (body as { debugInfo?: { warnings?: unknown } } | undefined)?.debugInfo;
+	const warnings = Array.isArray(debugInfo?.warnings) ? (debugInfo.warnings as unknown[]) : [];
+	return warnings.flatMap((warning) => {
+		const entry = warning as IDataObject | string;
+		const message =
+			typeof entry === 'string'
+				? entry
+				: typeof entry?.warningMessage === 'string'
+					? entry.warningMessage
+					: typeof entry?.message === 'string'
+						? entry.message
+						: undefined;
+		if (!message) return [];
+		const key = /primary key\s+"?(\d+)"?/i.exec(message);
+		const dataId = typeof entry === 'string' ? undefined : (entry?.warningData as IDataObject | undefined)?.id;
+		return [{ message, id: key ? Number(key[1]) : typeof dataId === 'number' ? dataId : undefined }];
+	});
+}
+
+function labelOperation(name: OperationName, options: INodeProperties): LinkOperation<LabelParams> {
+	const action = ACTIONS[name];
+	return {
+		name,
+		properties: [...sharedProperties, options],
+		schema,
+		// Link and unlink are atomic and converge: re-linking succeeds with a warning and unlinking
+		// what is not linked is no error, so repeating a call whose answer was lost is harmless.
+		idempotent: true,
+		batchKey(params) {
+			if (params.options.mergeItems === false) return `solo:${soloItems++}`;
+			const labels = params.labels.map((label) => [label.group ?? '', label.name]).sort();
+			return JSON.stringify([labels, params.tableName, params.databaseName ?? '', params.ownerName ?? '', params.verifyLinks]);
+		},
+		batchWeight: (params) => params.ids.length,
+		buildRequest(items, sessionToken) {
+			const [first] = items;
+			const ids = [...new Set(items.flatMap((item) => item.ids))];
+			const request = envelope(
+				'db',
+				action,
+				{
+					labels: first.labels.map((label) => ({ ...(label.group ? { group: label.group } : {}), name: label.name })),
+					tableName: first.tableName,
+					ids,
+					...(first.databaseName ? { databaseName: first.databaseName } : {}),
+					...(first.ownerName ? { ownerName: first.ownerName } : {}),
+					verifyLinks: first.verifyLinks,
+				},
+				sessionToken,
+			);
+			// Warnings ("already linked") come back only in debugInfo.
+			(request.body as IDataObject).debug = 'max';
+			return request;
+		},
+		toOutput(response, items) {
+			const warnings = warningMessages(response.body);
+			return items.map((item) => {
+				const own = warnings
+					.filter((warning) => warning.id === undefined || item.ids.includes(warning.id))
+					.map((warning) => warning.message);
+				return {
+					operation: name,
+					labels: item.labels.map((label) => ({ ...(label.group ? { group: label.group } : {}), name: label.name })),
+					tableName: item.tableName,
+					ids: item.ids,
+					...(item.databaseName ? { databaseName: item.databaseName } : {}),
+					...(item.ownerName ? { ownerName: item.ownerName } : {}),
+					...(name === 'link' ? { linked: true } : { unlinked: true }),
+					...(own.length ? { warnings: own } : {}),
+				};
+			});
+		},
+	};
+}
+
+export const linkOptions = optionsFor('link');
+export const unlinkOptions = optionsFor('unlink');
+export const link = labelOperation('link', linkOptions);
+export const unlink = labelOperation('unlink', unlinkOptions);

@@ -1,0 +1,148 @@
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+
+import type { FollowUp, SessionLifecycle, Vendor, VendorErrorText, VendorRequest } from '../engine';
+import { RequestFailure, VendorReportedError } from '../engine';
+
+/** FairCom's errorCode for an unknown or expired authToken: one new session and one retry. */
+export const SESSION_EXPIRED = 12031;
+
+/**
+ * Every FairCom action goes to the one endpoint as a JSON envelope:
+ * `{ api, action, params, authToken }` → `{ result, errorCode, errorMessage, debugInfo? }`.
+ */
+export function envelope(api: 'admin' | 'db', action: string, params?: IDataObject, authToken?: string): VendorRequest {
+	return {
+		method: 'POST',
+		path: '',
+		body: { api, action, ...(params ? { params } : {}), ...(authToken ? { authToken } : {}) },
+	};
+}
+
+function isObject(value: unknown): value is IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The envelope's code and message, when the body is FairCom's envelope at all. */
+function readEnvelopeError(body: unknown): { code: number | string; message: string } | undefined {
+	if (!isObject(body) || !('errorCode' in body)) return undefined;
+	const code = body.errorCode;
+	if (typeof code !== 'number' && typeof code !== 'string') return undefined;
+	const message = typeof body.errorMessage === 'string' ? body.errorMessage.trim() : '';
+	return { code: typeof code === 'string' && /^-?\d+$/.test(code) ? Number(code) : code, message };
+}
+
+function describeCode(code: number | string): string | undefined {
+	if (code === SESSION_EXPIRED) {
+		return 'The session token is unknown or has expired. With username and password the node logs in again once by itself; with a given authToken, create a new one and update the credential.';
+	}
+	return undefined;
+}
+
+function errorText(code: number | string, message: string): VendorErrorText {
+	return {
+		message: `FairCom error ${code}: ${message || 'no error message given'}`,
+		description: describeCode(code),
+	};
+}
+
+/** FairCom's envelope on a non-2xx answer (a proxy's page is not the envelope: undefined). */
+function describeError(_statusCode: number, body: unknown): VendorErrorText | undefined {
+	const error = readEnvelopeError(body);
+	return error ? errorText(error.code, error.message) : undefined;
+}
+
+/**
+ * FairCom may answer HTTP 200 with a failure inside: success is `errorCode` 0 and nothing else. An
+ * answer without an errorCode is not FairCom's (a proxy's page, say) and is not taken for success.
+ */
+function checkSuccessBody(body: unknown): void {
+	const error = readEnvelopeError(body);
+	if (!error) {
+		throw new VendorReportedError(
+			'FairCom answered with something that is not a JSON action response',
+			'Check that the endpoint URL in the credential is the JSON action endpoint, e.g. https://host:8443/api.',
+			'unexpected-answer',
+		);
+	}
+	if (error.code === 0) return;
+	const text = errorText(error.code, error.message);
+	throw new VendorReportedError(text.message, text.description, error.code);
+}
+
+/** The vendor code a failed request carried (FairCom's errorCode), if any. */
+function vendorCodeOf(error: unknown): unknown {
+	return (error as { details?: { vendorCode?: unknown } } | undefined)?.details?.vendorCode;
+}
+
+/** createSession's token: `result.authToken`, or the top-level `authToken` newer servers echo. */
+function readAuthToken(body: unknown): string | undefined {
+	if (!isObject(body)) return undefined;
+	const result = isObject(body.result) ? body.result : {};
+	const token = result.authToken ?? body.authToken;
+	return typeof token === 'string' && token !== '' ? token : undefined;
+}
+
+/**
+ * The per-execution session (username + password credentials): the credential's `authenticate`
+ * puts the username and password into the createSession body, so this code never sees them.
+ */
+const passwordSession: SessionLifecycle = {
+	async open(send: FollowUp) {
+		// Safe to retry: a createSession whose answer was lost only leaves a session that idles out.
+		const login = await send(envelope('admin', 'createSession', { description: 'n8n FairCom node' }), true).then(
+			(response) => ({ body: response.body }),
+			(error: unknown) => ({ error }),
+		);
+		if ('error' in login) {
+			const { error } = login;
+			if (!(error instanceof RequestFailure)) throw error;
+			throw new RequestFailure(`Could not log in to FairCom: ${error.message}`, {
+				...error.details,
+				description: 'Check the endpoint URL, username and password in the FairCom credential.',
+			});
+		}
+		const token = readAuthToken(login.body);
+		if (!token) {
+			throw new RequestFailure('FairCom accepted the login but returned no authToken', {
+				mayHaveReachedServer: true,
+				vendorCode: 'no-auth-token',
+			});
+		}
+		return token;
+	},
+	async close(send, token) {
+		const ended = await send(envelope('admin', 'deleteSession', undefined, token), true).then(
+			() => undefined,
+			(error: unknown) => error,
+		);
+		// Already gone (idled out) is fine: nothing is left to end.
+		if (ended !== undefined && vendorCodeOf(ended) !== SESSION_EXPIRED) throw ended;
+	},
+	isExpired: (error) => vendorCodeOf(error) === SESSION_EXPIRED,
+};
+
+export const fairCom: Vendor = {
+	displayName: 'FairCom',
+	credentialType: 'fairComApi',
+	baseUrl: (credentials) =>
+		String(credentials.endpoint ?? 'https://localhost:8443/api')
+			.trim()
+			.replace(/\/+$/, ''),
+	describeError,
+	checkSuccessBody,
+	// One server, one session shared by all requests: a few calls at once is plenty.
+	defaultConcurrency: 4,
+	// Ids per merged call (an item with more ids still goes as one call: it is atomic).
+	defaultBatchSize: 1000,
+	skipSslCertificateValidation: (credentials) => credentials.ignoreSslIssues === true,
+	session: passwordSession,
+};
+
+/**
+ * The vendor for one execution. With a given authToken there is no session to open or end: the
+ * credential's `authenticate` adds the token to every request, and a session the user owns is
+ * never deleted. Only the (non-secret) choice of method is read here.
+ */
+export function fairComFor(credentials: ICredentialDataDecryptedObject): Vendor {
+	return credentials.authentication === 'authToken' ? { ...fairCom, session: undefined } : fairCom;
+}

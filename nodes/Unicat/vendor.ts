@@ -1,0 +1,158 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { z } from 'zod';
+
+import type { Vendor, VendorErrorText } from '../engine';
+import { VendorReportedError } from '../engine';
+import { requiredText } from '../engine/validation';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Unicat's application error codes, all sent as HTTP 422. */
+const APP_ERRORS: Record<number, string> = {
+	1000: 'Unexpected error',
+	1001: 'Validation error',
+	1002: 'Search error',
+	1003: 'Process error',
+	1004: 'Invite invalid',
+	1005: 'Excel worksheet invalid',
+	1006: 'Bulk selection error',
+};
+
+const STATUS_HINTS: Record<number, string> = {
+	400: 'Unicat found a parameter missing or of the wrong type or value.',
+	401: 'Unicat did not accept the JWT, also after logging in again: check the API key (or the pasted JWT) and the Project GID in the credential.',
+	403: 'The API user is unknown or not a member of this project: check the Project GID and the API key in the credential.',
+	422: 'A record this item names does not exist in the project: for Link the parent (which must exist), the record or the before record; for Unlink the record.',
+	500: 'Unicat had an internal error.',
+};
+
+function summarizeInfo(info: unknown): string | undefined {
+	if (info === undefined || info === null) return undefined;
+	if (typeof info === 'object' && Object.keys(info).length === 0) return undefined;
+	const text = typeof info === 'string' ? info : JSON.stringify(info);
+	return text.length > 300 ? `${text.slice(0, 297)}…` : text;
+}
+
+/** Unicat's error body: `{ success: false, result: { code, message, info }, data: {} }`. */
+function describeError(statusCode: number, body: unknown): VendorErrorText | undefined {
+	const result = (body as { result?: unknown } | undefined)?.result;
+	if (!result || typeof result !== 'object') return undefined;
+	const { code, message, info } = result as IDataObject;
+	if (typeof code !== 'number' && typeof message !== 'string') return undefined;
+	const appError = typeof code === 'number' ? APP_ERRORS[code] : undefined;
+	const text = typeof message === 'string' && message !== '' ? message : (appError ?? `error ${String(code)}`);
+	const notes = [
+		appError ? `Unicat error ${String(code)} (${appError}).` : STATUS_HINTS[statusCode],
+		summarizeInfo(info) ? `Details: ${summarizeInfo(info)}` : undefined,
+	].filter(Boolean);
+	return { message: text, description: notes.length ? notes.join(' ') : undefined };
+}
+
+/** A 2xx answer that still says `success: false` is a failure too (defensive: Unicat uses HTTP codes). */
+function checkSuccessBody(body: unknown): void {
+	if (!body || typeof body !== 'object' || (body as IDataObject).success !== false) return;
+	const text = describeError(422, body);
+	const code = ((body as IDataObject).result as IDataObject | undefined)?.code;
+	throw new VendorReportedError(
+		`Unicat reported a failure: ${text?.message ?? 'no details given'}`,
+		text?.description,
+		typeof code === 'number' || typeof code === 'string' ? code : 'unknown',
+	);
+}
+
+export const unicat: Vendor = {
+	displayName: 'Unicat',
+	credentialType: 'unicatApi',
+	baseUrl: (credentials) => {
+		const server = String(credentials.baseUrl ?? 'https://unicat.app').trim().replace(/\/+$/, '');
+		const project = String(credentials.projectGid ?? '').trim();
+		if (!UUID.test(project)) {
+			throw new Error('The Project GID in the Unicat credential must be a GID such as 84a1b5e4-fb5d-4ad6-a497-a3cf7eaf29b1');
+		}
+		return `${server}/api/p/${project.toLowerCase()}`;
+	},
+	describeError,
+	checkSuccessBody,
+	// A 401 means the JWT expired: n8n logs in again (the credential's preAuthentication) and repeats
+	// the request once. Unicat refused the first attempt, so repeating even a Link is safe.
+	loginExpiresWith401: true,
+	// One request at a time: copies land under their parent in item order, and the first request's
+	// login is reused by every later one (n8n stores the JWT in the credential).
+	defaultConcurrency: 1,
+};
+
+/** A Unicat gid (a UUID); read in lower case, as Unicat writes them. */
+export function gid() {
+	return requiredText(64)
+		.refine((value) => UUID.test(value), 'must be a Unicat GID (a UUID such as f2e64fe0-9ffa-4d9a-8750-d561d6542453)')
+		.transform((value) => value.toLowerCase());
+}
+
+/** An optional gid: empty means "not set". */
+export function optionalGid() {
+	return z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), gid().optional());
+}
+
+const LANGUAGE = /^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/;
+const languageMessage = 'must be a language code such as "en" or "nl"';
+
+const languageCode = requiredText(20).refine((value) => LANGUAGE.test(value), languageMessage);
+
+/** The Language and Languages options, read into Unicat's `language` and `languages`. */
+export const languageOptionsSchema = z
+	.object({
+		language: z.preprocess(
+			(value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+			languageCode.optional(),
+		),
+		// A comma-separated text or, from an expression, an array of codes.
+		languages: z.preprocess(
+			(value) => {
+				if (typeof value === 'string') {
+					const parts = value.split(',').map((part) => part.trim()).filter((part) => part !== '');
+					return parts.length ? parts : undefined;
+				}
+				return Array.isArray(value) && value.length === 0 ? undefined : value;
+			},
+			z.array(languageCode, { invalid_type_error: 'must be a comma-separated list or an array of language codes' }).max(100).optional(),
+		),
+	})
+	.passthrough();
+
+export type LanguageOptions = { language?: string; languages?: string[] };
+
+export function languageFields(options: LanguageOptions): IDataObject {
+	return {
+		...(options.language ? { language: options.language } : {}),
+		...(options.languages?.length ? { languages: options.languages } : {}),
+	};
+}
+
+export const languageOptionProperties: INodeProperties[] = [
+	{
+		displayName: 'Language',
+		name: 'language',
+		type: 'string',
+		default: '',
+		placeholder: 'en',
+		description:
+			'Return the records\' title and fields in this project language only. With neither Language nor Languages, Unicat returns all languages.',
+	},
+	{
+		displayName: 'Languages',
+		name: 'languages',
+		type: 'string',
+		default: '',
+		placeholder: 'en, nl',
+		description:
+			'Return the records\' title and fields in these project languages (comma-separated, or an array from an expression); combined with Language',
+	},
+];
+
+/** Reads `data.records[gid]` of a Unicat answer. */
+export function recordFrom(body: unknown, recordGid: unknown): IDataObject | undefined {
+	if (typeof recordGid !== 'string') return undefined;
+	const records = ((body as IDataObject | undefined)?.data as IDataObject | undefined)?.records;
+	const record = records && typeof records === 'object' ? (records as IDataObject)[recordGid] : undefined;
+	return record && typeof record === 'object' && !Array.isArray(record) ? (record as IDataObject) : undefined;
+}

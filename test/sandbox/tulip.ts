@@ -1,0 +1,209 @@
+/**
+ * Tulip as VENDORS.md describes it: HTTP Basic (API key + secret), `/api/v3/…` for workspace-level
+ * keys and `/api/v3/w/{workspaceId}/…` for account-level keys, scopes (tables:read, tables:write),
+ * `PUT /tableLinks/{id}/link|unlink` answering 204 without a body, `GET /tables`, and Tulip's error
+ * body `{ errorCode, errorUniqueID, details }`. Record writes are rate limited per table link
+ * (`rateScope`), answered with 429 + Retry-After.
+ */
+import { randomBytes } from 'node:crypto';
+
+import type { SandboxRequest, SandboxResponse, VendorModule } from './server';
+
+/** A workspace-level key (workspace DEFAULT), scopes tables:read and tables:write. */
+export const TULIP_API_KEY = 'apikey.2_SandboxWorkspaceKey0001';
+export const TULIP_API_SECRET = 'tulip-secret-9f8e7d6c5b4a39281706';
+/** An account-level key: must name a workspace (`/api/v3/w/{workspaceId}/…`). */
+export const TULIP_ACCOUNT_KEY = 'apikey.2_SandboxAccountKey0002';
+export const TULIP_ACCOUNT_SECRET = 'tulip-account-secret-0a1b2c3d4e5f';
+/** A workspace-level key with the tables:read scope only. */
+export const TULIP_READONLY_KEY = 'apikey.2_SandboxReadOnlyKey0003';
+export const TULIP_READONLY_SECRET = 'tulip-readonly-secret-77aa88bb99cc';
+
+/** Table links the sandbox knows, by workspace. */
+export const TULIP = {
+	ordersParts: 'g56RCoZCtzv7borvp',
+	stationsOperators: 'stations_operators',
+	/** Only in workspace "plant2". */
+	plant2Link: 'plant2_machines_jobs',
+} as const;
+
+interface ApiKey {
+	secret: string;
+	/** The workspace of a workspace-level key; undefined for an account-level key. */
+	workspace?: string;
+	scopes: Set<string>;
+}
+
+export interface TulipState {
+	keys: Map<string, ApiKey>;
+	/** Table link ids per workspace. */
+	tableLinks: Map<string, Set<string>>;
+	/** Linked pairs as `workspace|tableLinkId|leftRecord|rightRecord`. */
+	links: Set<string>;
+	/** Record ids that do not exist (422 when linked). */
+	missingRecords: Set<string>;
+	/**
+	 * Tulip does not document repeats. Off: re-linking a linked pair (or unlinking an unlinked one)
+	 * is a no-op 204. On: 400 LINK_ALREADY_EXISTS / LINK_NOT_FOUND.
+	 */
+	refuseRepeats: boolean;
+	/** Every errorUniqueID handed out, in order. */
+	errorIds: string[];
+}
+
+export function tulipLinkKey(workspace: string, tableLinkId: string, left: string, right: string): string {
+	return `${workspace}|${tableLinkId}|${left}|${right}`;
+}
+
+function newErrorId(): string {
+	// Tulip's pattern: ^[a-zA-Z0-9+/]+$ (base64 without padding).
+	return randomBytes(24).toString('base64');
+}
+
+function tulipError(state: TulipState | undefined, status: number, errorCode: string, details: string): SandboxResponse {
+	const errorUniqueID = newErrorId();
+	state?.errorIds.push(errorUniqueID);
+	return { status, body: { errorCode, errorUniqueID, details } };
+}
+
+const API_PATH = /^\/api\/v3(?:\/w\/([^/]+))?(\/.*)$/;
+const TABLE_LINK_PATH = /^\/tableLinks\/([^/]+)\/(link|unlink)$/;
+
+/** The Basic auth user and password, or undefined. */
+function basicAuth(request: SandboxRequest): { user: string; password: string } | undefined {
+	const header = request.headers.authorization;
+	const encoded = typeof header === 'string' ? /^Basic ([A-Za-z0-9+/=]+)$/.exec(header)?.[1] : undefined;
+	if (!encoded) return undefined;
+	const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+	const colon = decoded.indexOf(':');
+	return colon < 0 ? undefined : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+function route(request: SandboxRequest) {
+	const match = API_PATH.exec(request.path);
+	if (!match) return undefined;
+	return { workspace: match[1] === undefined ? undefined : decodeURIComponent(match[1]), rest: match[2] };
+}
+
+function changeLink(
+	request: SandboxRequest,
+	state: TulipState,
+	workspace: string,
+	tableLinkId: string,
+	action: string,
+): SandboxResponse {
+	if (!/^[a-zA-Z0-9_]+$/.test(tableLinkId)) {
+		return tulipError(state, 400, 'BAD_REQUEST', `tableLinkId "${tableLinkId}" does not match ^[a-zA-Z0-9_]+$`);
+	}
+	if (!state.tableLinks.get(workspace)?.has(tableLinkId)) {
+		return tulipError(state, 404, 'NOT_FOUND', `Table link ${tableLinkId} was not found`);
+	}
+	const body = request.body as Record<string, unknown> | undefined;
+	if (!body || typeof body !== 'object' || Array.isArray(body)) {
+		return tulipError(state, 400, 'BAD_REQUEST', 'The request body must be a JSON object');
+	}
+	for (const field of ['leftRecord', 'rightRecord']) {
+		if (typeof body[field] !== 'string' || body[field] === '') {
+			return tulipError(state, 400, 'BAD_REQUEST', `body.${field} is required and must be a string`);
+		}
+	}
+	const left = body.leftRecord as string;
+	const right = body.rightRecord as string;
+	for (const [side, record] of [
+		['left', left],
+		['right', right],
+	]) {
+		if (state.missingRecords.has(record)) {
+			return tulipError(state, 422, 'RECORD_NOT_FOUND', `Record "${record}" does not exist in the ${side} table`);
+		}
+	}
+	const key = tulipLinkKey(workspace, tableLinkId, left, right);
+	if (action === 'link') {
+		if (state.refuseRepeats && state.links.has(key)) {
+			return tulipError(state, 400, 'LINK_ALREADY_EXISTS', 'These records are already linked');
+		}
+		state.links.add(key);
+	} else {
+		if (state.refuseRepeats && !state.links.has(key)) {
+			return tulipError(state, 400, 'LINK_NOT_FOUND', 'These records are not linked');
+		}
+		state.links.delete(key);
+	}
+	return { status: 204 };
+}
+
+export const tulipSandbox: VendorModule<TulipState> = {
+	prefix: '/tulip',
+	createState: () => ({
+		keys: new Map<string, ApiKey>([
+			[TULIP_API_KEY, { secret: TULIP_API_SECRET, workspace: 'DEFAULT', scopes: new Set(['tables:read', 'tables:write']) }],
+			[TULIP_ACCOUNT_KEY, { secret: TULIP_ACCOUNT_SECRET, scopes: new Set(['tables:read', 'tables:write']) }],
+			[TULIP_READONLY_KEY, { secret: TULIP_READONLY_SECRET, workspace: 'DEFAULT', scopes: new Set(['tables:read']) }],
+		]),
+		tableLinks: new Map([
+			['DEFAULT', new Set<string>([TULIP.ordersParts, TULIP.stationsOperators])],
+			['plant2', new Set<string>([TULIP.plant2Link])],
+		]),
+		links: new Set(),
+		missingRecords: new Set(),
+		refuseRepeats: false,
+		errorIds: [],
+	}),
+	rateLimited: (retryAfterSeconds) => ({
+		status: 429,
+		headers: { 'Retry-After': String(retryAfterSeconds) },
+		body: {
+			errorCode: 'RATE_LIMITED',
+			errorUniqueID: newErrorId(),
+			details: 'Rate limit exceeded: at most 10 record writes per second per table',
+		},
+	}),
+	rateScope(request) {
+		const path = route(request);
+		const link = path && TABLE_LINK_PATH.exec(path.rest);
+		return link ? `${path.workspace ?? ''}|${decodeURIComponent(link[1])}` : 'reads';
+	},
+	handle(request, state) {
+		const path = route(request);
+		if (!path) return tulipError(state, 404, 'NOT_FOUND', `No route ${request.method} ${request.path}`);
+		const credentials = basicAuth(request);
+		const key = credentials ? state.keys.get(credentials.user) : undefined;
+		if (!credentials || !key || key.secret !== credentials.password) {
+			return tulipError(state, 401, 'UNAUTHORIZED', 'HTTP Basic Authorization using a valid Tulip API key is required');
+		}
+		let workspace: string;
+		if (key.workspace === undefined) {
+			if (path.workspace === undefined) {
+				return tulipError(state, 403, 'FORBIDDEN', 'Account-level API keys must use /api/v3/w/{workspaceId}/…');
+			}
+			if (!state.tableLinks.has(path.workspace)) {
+				return tulipError(state, 404, 'NOT_FOUND', `Workspace ${path.workspace} was not found`);
+			}
+			workspace = path.workspace;
+		} else {
+			if (path.workspace !== undefined && path.workspace !== key.workspace) {
+				return tulipError(state, 403, 'FORBIDDEN', `This API key has no access to workspace ${path.workspace}`);
+			}
+			workspace = key.workspace;
+		}
+
+		if (request.method === 'GET' && path.rest === '/tables') {
+			if (!key.scopes.has('tables:read')) return tulipError(state, 403, 'FORBIDDEN', 'Missing scope tables:read');
+			return {
+				status: 200,
+				body: [
+					{ id: 'Orders01', label: 'Orders', description: '', columns: [] },
+					{ id: 'Parts002', label: 'Parts', description: '', columns: [] },
+				].map((table) => ({ ...table, workspace })),
+			};
+		}
+		const link = TABLE_LINK_PATH.exec(path.rest);
+		if (link && request.method === 'PUT') {
+			if (!key.scopes.has('tables:write')) {
+				return tulipError(state, 403, 'FORBIDDEN', 'This API key lacks the tables:write scope');
+			}
+			return changeLink(request, state, workspace, decodeURIComponent(link[1]), link[2]);
+		}
+		return tulipError(state, 404, 'NOT_FOUND', `No route ${request.method} ${path.rest}`);
+	},
+};
