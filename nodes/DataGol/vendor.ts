@@ -3,6 +3,7 @@ import { z } from 'zod';
 
 import type { FailureInfo, Vendor, VendorErrorText, VendorRequest } from '../engine';
 import { RequestFailure, VendorReportedError } from '../engine';
+import { uuid } from '../engine/validation';
 
 export const DEFAULT_BASE_URL = 'https://be.datagol.ai';
 
@@ -54,14 +55,8 @@ export function normaliseBaseUrl(value: unknown): string {
 	return text.replace(/\/+$/, '').replace(/\/noCo(\/api(\/v2)?)?$/i, '');
 }
 
-const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-
-/** A UUID (workspace, workbook, link column): anything else, `../x` included, never reaches a URL. */
-export const uuidSchema = z
-	.string({ invalid_type_error: 'must be text (a UUID)' })
-	.trim()
-	.min(1, 'must not be empty')
-	.refine((value) => UUID.test(value), 'must be a UUID such as 21224153-2f85-4b24-a306-4cfbc7e73f70');
+/** A UUID (workspace, workbook, link column). */
+export const uuidSchema = uuid();
 
 /**
  * A record (row) id: a non-negative whole number. Expressions often hand over text ("42"), which is

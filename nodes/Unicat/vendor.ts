@@ -3,9 +3,8 @@ import { z } from 'zod';
 
 import type { Vendor, VendorErrorText } from '../engine';
 import { VendorReportedError } from '../engine';
-import { requiredText } from '../engine/validation';
+import { isUuid, requiredText, uuid } from '../engine/validation';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Unicat's application error codes, all sent as HTTP 422. */
 const APP_ERRORS: Record<number, string> = {
@@ -66,7 +65,7 @@ export const unicat: Vendor = {
 	baseUrl: (credentials) => {
 		const server = String(credentials.baseUrl ?? 'https://unicat.app').trim().replace(/\/+$/, '');
 		const project = String(credentials.projectGid ?? '').trim();
-		if (!UUID.test(project)) {
+		if (!isUuid(project)) {
 			throw new Error('The Project GID in the Unicat credential must be a GID such as 84a1b5e4-fb5d-4ad6-a497-a3cf7eaf29b1');
 		}
 		return `${server}/api/p/${project.toLowerCase()}`;
@@ -83,9 +82,9 @@ export const unicat: Vendor = {
 
 /** A Unicat gid (a UUID); read in lower case, as Unicat writes them. */
 export function gid() {
-	return requiredText(64)
-		.refine((value) => UUID.test(value), 'must be a Unicat GID (a UUID such as f2e64fe0-9ffa-4d9a-8750-d561d6542453)')
-		.transform((value) => value.toLowerCase());
+	return uuid('must be a Unicat GID (a UUID such as f2e64fe0-9ffa-4d9a-8750-d561d6542453)').transform((value) =>
+		value.toLowerCase(),
+	);
 }
 
 /** An optional gid: empty means "not set". */

@@ -147,13 +147,21 @@ export async function runLinkOperation<Params>(
 
 	if (valid.length > 0) {
 		const credentials = await context.getCredentials(vendor.credentialType);
+		let baseUrl: string;
+		try {
+			baseUrl = vendor.baseUrl(credentials);
+		} catch (error) {
+			throw new NodeOperationError(context.getNode(), error as Error, {
+				description: `Check the ${vendor.displayName} credential.`,
+			});
+		}
 		const signal = context.getExecutionCancelSignal?.();
 		const pacer = new Pacer(settings.ratePerSecond, signal);
 		const transport = new Transport(
 			context,
 			vendor,
 			{
-				baseUrl: vendor.baseUrl(credentials),
+				baseUrl,
 				timeoutMs: settings.timeoutMs,
 				maxRetries: settings.maxRetries,
 				skipSslCertificateValidation: vendor.skipSslCertificateValidation?.(credentials) ?? false,

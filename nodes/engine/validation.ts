@@ -26,3 +26,14 @@ export function pathSegment(pattern = /^[A-Za-z0-9_\-.:]+$/, hint = 'letters, di
 		.refine((value) => pattern.test(value), `may contain only ${hint}`)
 		.refine((value) => value !== '.' && value !== '..', 'must not be "." or ".."');
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: string): boolean {
+	return UUID.test(value);
+}
+
+/** A UUID that goes into a URL path or body: anything else, `../x` included, never reaches the vendor. */
+export function uuid(problem = 'must be a UUID such as 21224153-2f85-4b24-a306-4cfbc7e73f70') {
+	return requiredText(64).refine(isUuid, problem);
+}
