@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
+import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
 import { sleepWithAbort } from 'n8n-workflow';
 
 import type { Pacer } from './pacer';
@@ -76,6 +76,10 @@ export function retryAfterMs(headers: Record<string, unknown> | undefined, body:
 	return undefined;
 }
 
+function isCertificateError(code: string | undefined): boolean {
+	return code !== undefined && /CERT|SSL|TLS/.test(code);
+}
+
 function describeNetworkError(vendor: Vendor, code: string | undefined, timeoutMs: number): string {
 	switch (code) {
 		case 'ECONNREFUSED':
@@ -90,7 +94,7 @@ function describeNetworkError(vendor: Vendor, code: string | undefined, timeoutM
 		case 'EPIPE':
 			return `The connection to ${vendor.displayName} was dropped before it answered`;
 		default:
-			if (code && /CERT|SSL|TLS/.test(code)) {
+			if (isCertificateError(code)) {
 				return `${vendor.displayName}'s TLS certificate was rejected (${code}): if the server uses a self-signed certificate, turn on "Ignore SSL Issues" in the credential`;
 			}
 			return `The request to ${vendor.displayName} failed${code ? ` (${code})` : ''}`;
@@ -162,6 +166,8 @@ export function retryDelayMs(failure: RequestFailure, attempt: number, idempoten
 		return RETRYABLE_STATUS.has(statusCode) && idempotent ? (retryAfter ?? backoffMs(attempt)) : undefined;
 	}
 	if (failure.details.vendorCode !== undefined) return undefined;
+	// A rejected certificate is rejected again on every try.
+	if (isCertificateError(failure.details.networkCode)) return undefined;
 	if (!mayHaveReachedServer || idempotent) return backoffMs(attempt);
 	return undefined;
 }
@@ -169,7 +175,8 @@ export function retryDelayMs(failure: RequestFailure, attempt: number, idempoten
 /** Sends vendor requests with the credential's authentication, pacing and safe retries. */
 export class Transport {
 	constructor(
-		private readonly context: IExecuteFunctions,
+		// A node's execution, or a picker listing resources in the editor.
+		private readonly context: IExecuteFunctions | ILoadOptionsFunctions,
 		private readonly vendor: Vendor,
 		private readonly settings: TransportSettings,
 		private readonly pacer: Pacer,

@@ -1,0 +1,103 @@
+/** Transport rules every node shares: TLS with self-signed certificates, and stopping on cancel. */
+import type { IDataObject } from 'n8n-workflow';
+
+import { CredentialStore, runNode, shutdownEngine } from './harness/engine';
+import { startSandbox, type VendorSandbox } from './sandbox';
+import { DEVREV_TOKEN } from './sandbox/devrev';
+import { FAIRCOM_PASSWORD, FAIRCOM_USERNAME, fairComActions, listLinks } from './sandbox/faircom';
+
+let sandbox: VendorSandbox;
+
+beforeAll(async () => {
+	sandbox = await startSandbox();
+});
+afterAll(async () => {
+	await sandbox.stop();
+	await shutdownEngine();
+});
+beforeEach(() => sandbox.reset());
+
+describe('FairCom over HTTPS with a self-signed certificate', () => {
+	function overHttps(ignoreSslIssues: boolean) {
+		const store = new CredentialStore();
+		store.set('fairComApi', {
+			endpoint: `${sandbox.secureBaseUrl('faircom')}/api`,
+			authentication: 'password',
+			username: FAIRCOM_USERNAME,
+			password: FAIRCOM_PASSWORD,
+			authToken: '',
+			ignoreSslIssues,
+		});
+		return store;
+	}
+
+	const linkOne = async (ignoreSslIssues: boolean) =>
+		await runNode({
+			node: 'fairCom',
+			parameters: { operation: 'link', labels: { label: [{ name: 'urgent', group: '' }] }, tableName: 'orders', ids: '1,2' },
+			items: [{}],
+			credentials: overHttps(ignoreSslIssues),
+		});
+
+	test('is refused with a clear certificate error when "Ignore SSL Issues" is off (the default)', async () => {
+		const result = await linkOne(false);
+
+		expect(result.error?.message).toMatch(/FairCom's TLS certificate was rejected \(\w*SELF_SIGNED\w*\)/);
+		expect(result.error?.message).toContain('turn on "Ignore SSL Issues" in the credential');
+		// The TLS handshake failed, so the server never saw a request.
+		expect(sandbox.requestCount).toBe(0);
+		expect(listLinks(sandbox.state.faircom)).toEqual([]);
+	});
+
+	test('works when "Ignore SSL Issues" is on', async () => {
+		const result = await linkOne(true);
+
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json).toMatchObject({ operation: 'link', tableName: 'orders', ids: [1, 2], linked: true });
+		expect(listLinks(sandbox.state.faircom).map((link) => link.id)).toEqual([1, 2]);
+		expect(fairComActions(sandbox.requests)).toEqual(['createSession', 'linkLabelsToRecords', 'deleteSession']);
+	});
+});
+
+describe('cancelling an execution', () => {
+	test('stops further requests promptly', async () => {
+		sandbox.latencyMs = 40;
+		const store = new CredentialStore();
+		store.set('devRevApi', { token: DEVREV_TOKEN, baseUrl: sandbox.baseUrl('devrev') });
+		const items: IDataObject[] = Array.from({ length: 300 }, (_, n) => ({ source: `ISS-${n + 1}`, target: `TKT-${n + 1}` }));
+		let execution: { cancel(): void } | undefined;
+		let cancelledAt = 0;
+		const watcher = setInterval(() => {
+			if (sandbox.requestCount >= 10 && execution) {
+				clearInterval(watcher);
+				cancelledAt = sandbox.requestCount;
+				execution.cancel();
+			}
+		}, 2);
+
+		try {
+			await runNode({
+				node: 'devRev',
+				parameters: {
+					operation: 'link',
+					linkType: 'serves',
+					source: '={{$json.source}}',
+					target: '={{$json.target}}',
+					options: { concurrency: 4 },
+				},
+				items,
+				credentials: store,
+				onStart: (running) => (execution = running),
+			});
+		} finally {
+			clearInterval(watcher);
+			sandbox.latencyMs = 0;
+		}
+		await new Promise((resolve) => setTimeout(resolve, 500));
+
+		expect(cancelledAt).toBeGreaterThanOrEqual(10);
+		// Only requests already in flight at the cancel (Concurrency 4) may still arrive.
+		expect(sandbox.requestCount - cancelledAt).toBeLessThanOrEqual(4);
+		expect(sandbox.state.devrev.links.size).toBeLessThan(items.length);
+	});
+});
