@@ -1,4 +1,4 @@
-import { sleepWithAbort } from 'n8n-workflow';
+import { sleepWithAbort } from './sleep';
 
 interface ScopeState {
 	/** Earliest time the next request of this scope may start. */

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
-import { sleepWithAbort } from 'n8n-workflow';
 
 import type { Pacer } from './pacer';
+import { sleepWithAbort } from './sleep';
 import type { Vendor, VendorErrorText, VendorRequest, VendorResponse } from './types';
 import { VendorReportedError } from './types';
 

@@ -335,6 +335,10 @@ function captureLogs(): void {
 		get(target, property, receiver) {
 			const value: unknown = Reflect.get(target, property, receiver);
 			if (typeof property !== 'string' || !levels.has(property) || typeof value !== 'function') return value;
+			// A level below N8N_LOG_LEVEL is a frozen no-op (non-configurable, read-only): a Proxy must
+			// return it as is, and it logs nothing anyway.
+			const own = Reflect.getOwnPropertyDescriptor(target, property);
+			if (own && own.configurable === false && own.writable === false) return value;
 			return (message: string, meta?: unknown) => {
 				recordSeen(`log.${property}`, serialize({ message, meta }));
 				return (value as (message: string, meta?: unknown) => void).call(target, message, meta);
