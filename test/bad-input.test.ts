@@ -4,13 +4,12 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { CredentialStore, runNode, shutdownEngine } from './harness/engine';
+import { type CredentialStore, runNode, shutdownEngine } from './harness/engine';
+import { type VendorName, vendorCases } from './harness/vendor-cases';
 import { startSandbox, type VendorSandbox } from './sandbox';
-import { DATAGOL, DATAGOL_JWT } from './sandbox/datagol';
-import { DEVREV_TOKEN } from './sandbox/devrev';
-import { FAIRCOM_PASSWORD, FAIRCOM_USERNAME } from './sandbox/faircom';
-import { TULIP, TULIP_API_KEY, TULIP_API_SECRET } from './sandbox/tulip';
-import { UNICAT_API_KEY, UNICAT_ORDERING, UNICAT_PROJECT_GID, UNICAT_RECORDS } from './sandbox/unicat';
+import { DATAGOL } from './sandbox/datagol';
+import { TULIP } from './sandbox/tulip';
+import { UNICAT_ORDERING, UNICAT_RECORDS } from './sandbox/unicat';
 
 let sandbox: VendorSandbox;
 
@@ -39,11 +38,9 @@ interface NodeCase {
 	bad: BadValue[];
 }
 
-const store = (type: string, data: IDataObject) => {
-	const credentials = new CredentialStore();
-	credentials.set(type, data);
-	return credentials;
-};
+/** The shared table's credentials for the vendor, pointing at the sandbox. */
+const sandboxCredentials = (vendor: VendorName) => () =>
+	vendorCases.find((vendorCase) => vendorCase.vendor === vendor)!.credentials(sandbox.baseUrl(vendor));
 
 const bodiesOf = (vendor: 'devrev' | 'datagol' | 'tulip' | 'unicat' | 'faircom', path?: string | RegExp) =>
 	sandbox.requestsFor(vendor, path).map((request) => request.body as IDataObject);
@@ -60,7 +57,7 @@ const PATH_INJECTIONS: Array<[string, string]> = [
 const cases: NodeCase[] = [
 	{
 		node: 'devRev',
-		credentials: () => store('devRevApi', { token: DEVREV_TOKEN, baseUrl: sandbox.baseUrl('devrev') }),
+		credentials: sandboxCredentials('devrev'),
 		parameters: { operation: 'link', linkType: '={{$json.type}}', source: '={{$json.source}}', target: '={{$json.target}}' },
 		good: (n) => ({ type: 'serves', source: `ISS-${n}`, target: `TKT-${n}` }),
 		received: () => bodiesOf('devrev', '/links.create').map((body) => `${body.source}>${body.target}`),
@@ -78,8 +75,7 @@ const cases: NodeCase[] = [
 	},
 	{
 		node: 'dataGol',
-		credentials: () =>
-			store('dataGolApi', { token: DATAGOL_JWT, authHeader: 'bearer', baseUrl: sandbox.baseUrl('datagol') }),
+		credentials: sandboxCredentials('datagol'),
 		parameters: {
 			operation: 'link',
 			workspaceId: '={{$json.ws}}',
@@ -119,13 +115,7 @@ const cases: NodeCase[] = [
 	},
 	{
 		node: 'tulip',
-		credentials: () =>
-			store('tulipApi', {
-				instanceUrl: `${sandbox.baseUrl('tulip')}`,
-				apiKey: TULIP_API_KEY,
-				apiSecret: TULIP_API_SECRET,
-				workspaceId: '',
-			}),
+		credentials: sandboxCredentials('tulip'),
 		parameters: {
 			operation: 'link',
 			tableLinkId: '={{$json.tableLink}}',
@@ -147,15 +137,7 @@ const cases: NodeCase[] = [
 	},
 	{
 		node: 'unicat',
-		credentials: () =>
-			store('unicatApi', {
-				baseUrl: sandbox.baseUrl('unicat'),
-				projectGid: UNICAT_PROJECT_GID,
-				authMethod: 'apiKey',
-				apiKey: UNICAT_API_KEY,
-				jwtToken: '',
-				sessionToken: '',
-			}),
+		credentials: sandboxCredentials('unicat'),
 		parameters: {
 			operation: 'link',
 			record: '={{$json.record}}',
@@ -182,15 +164,7 @@ const cases: NodeCase[] = [
 	},
 	{
 		node: 'fairCom',
-		credentials: () =>
-			store('fairComApi', {
-				endpoint: `${sandbox.baseUrl('faircom')}/api`,
-				authentication: 'password',
-				username: FAIRCOM_USERNAME,
-				password: FAIRCOM_PASSWORD,
-				authToken: '',
-				ignoreSslIssues: false,
-			}),
+		credentials: sandboxCredentials('faircom'),
 		parameters: {
 			operation: 'link',
 			labels: { label: [{ name: '={{$json.label}}', group: '={{$json.group}}' }] },

@@ -149,6 +149,40 @@ function unrecognisedAnswer(body: unknown): VendorErrorText {
 	return { message: body === undefined || body === '' ? 'no details given' : 'an answer in an unexpected format' };
 }
 
+/**
+ * A 2xx answer the node cannot read: an HTML page (a proxy's, a login portal's), JSON cut short or
+ * malformed (the HTTP client then hands over the raw text), or, for a vendor whose successes always
+ * carry JSON, no body or plain text. Such an answer does not show whether the vendor did the work, so
+ * it must never be reported as a success: it is treated like an answer lost in transit (no status
+ * code), i.e. retried when the operation is idempotent and reported as "may have been done" when not.
+ */
+export function unreadableAnswer(vendor: Vendor, response: VendorResponse): RequestFailure | undefined {
+	const { statusCode, headers, body } = response;
+	if (statusCode === 204) return undefined; // No Content: nothing to read, by definition
+	const header = headers?.['content-type'];
+	const contentType = (Array.isArray(header) ? header.join(' ') : String(header ?? '')).toLowerCase();
+	const bodyIgnored = vendor.successBody === 'ignored';
+	let problem: string | undefined;
+	let description = 'The answer does not show whether the request was carried out.';
+	if (body === undefined || body === null || (typeof body === 'string' && body.trim() === '')) {
+		if (!bodyIgnored) problem = 'without a body';
+	} else if (typeof body === 'string') {
+		if (contentType.includes('html') || /^\s*</.test(body)) {
+			problem = 'with an HTML page instead of an API answer';
+			description = `A proxy, gateway or login page in front of the API probably answered (or the URL in the credential is not the API's). ${description}`;
+		} else if (contentType.includes('json')) {
+			problem = 'with JSON that is cut short or malformed';
+		} else if (!bodyIgnored) {
+			problem = 'with text instead of an API answer';
+		}
+	}
+	if (!problem) return undefined;
+	return new RequestFailure(`${vendor.displayName} answered ${statusCode} ${problem}`, {
+		description,
+		mayHaveReachedServer: true,
+	});
+}
+
 function backoffMs(attempt: number): number {
 	const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
 	return ceiling / 2 + Math.random() * (ceiling / 2);
@@ -203,6 +237,8 @@ export class Transport {
 			response = await this.request({ ...options, ignoreHttpStatusErrors: false });
 		}
 		if (response.statusCode >= 400) throw httpFailure(this.vendor, response);
+		const unreadable = unreadableAnswer(this.vendor, response);
+		if (unreadable) throw unreadable;
 		this.vendor.checkSuccessBody?.(response.body);
 		return response;
 	}

@@ -118,6 +118,13 @@ export interface Vendor {
 	describeError: (statusCode: number, body: unknown) => VendorErrorText | undefined;
 	/** Throws a VendorReportedError when a 2xx response carries a failure. */
 	checkSuccessBody?: (body: unknown) => void;
+	/**
+	 * Whether the node reads a successful answer's body. 'json' (the default): every success is a JSON
+	 * body, so an empty answer or text is not the vendor's answer. 'ignored' (Tulip answers 204 without
+	 * a body; DataGOL's success body is undocumented): an empty answer or text is fine. Either way an
+	 * HTML page or JSON cut short is not the vendor's answer (see `unreadableAnswer` in transport.ts).
+	 */
+	successBody?: 'json' | 'ignored';
 	/** Requests in flight at once unless the user sets the Concurrency option. */
 	defaultConcurrency: number;
 	/** Largest request group unless the user sets the Batch Size option (batching operations only). */
