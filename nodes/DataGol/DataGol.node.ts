@@ -3,6 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { executeLinkNode } from '../engine';
 import { link } from './link';
+import { dataGolMethods } from './methods';
 import { unlink } from './unlink';
 import { dataGol } from './vendor';
 
@@ -46,6 +47,9 @@ export class DataGol implements INodeType {
 			...unlink.properties,
 		],
 	};
+
+	// The pickers of Workspace ID, Workbook ID and Link Column ID.
+	methods = dataGolMethods;
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeLinkNode(this, dataGol, [link, unlink]);

@@ -1,4 +1,22 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyMode } from 'n8n-workflow';
+
+/** A UUID, as n8n checks a resource locator's "By ID" field (it adds ^ and $ itself). */
+const UUID_PATTERN = '\\s*[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\s*';
+
+function listMode(searchListMethod: string, placeholder: string): INodePropertyMode {
+	return { displayName: 'From List', name: 'list', type: 'list', placeholder, typeOptions: { searchListMethod, searchable: true } };
+}
+
+/** "By ID": a pasted UUID, or an expression (checked per item when the node runs). */
+function uuidMode(placeholder: string): INodePropertyMode {
+	return {
+		displayName: 'By ID',
+		name: 'id',
+		type: 'string',
+		placeholder,
+		validation: [{ type: 'regex', properties: { regex: UUID_PATTERN, errorMessage: 'Not a UUID (such as 21224153-2f85-4b24-a306-4cfbc7e73f70)' } }],
+	};
+}
 
 /** The five pair parameters, shown for one operation (Link and Unlink read the same fields). */
 export function pairProperties(operation: 'link' | 'unlink'): INodeProperties[] {
@@ -8,32 +26,44 @@ export function pairProperties(operation: 'link' | 'unlink'): INodeProperties[] 
 		{
 			displayName: 'Workspace ID',
 			name: 'workspaceId',
-			type: 'string',
+			type: 'resourceLocator',
 			required: true,
-			default: '',
-			placeholder: '03d079b8-ddbf-4752-926a-8700c4be056c',
+			default: { mode: 'list', value: '' },
 			displayOptions,
-			description: 'UUID of the DataGOL workspace that holds the table',
+			description: 'The DataGOL workspace that holds the table',
+			modes: [
+				listMode('searchWorkspaces', 'Select a workspace...'),
+				uuidMode('03d079b8-ddbf-4752-926a-8700c4be056c'),
+			],
 		},
 		{
 			displayName: 'Workbook ID',
 			name: 'workbookId',
-			type: 'string',
+			type: 'resourceLocator',
 			required: true,
-			default: '',
-			placeholder: '77b75932-a6f3-405a-aade-fc4bff973858',
+			default: { mode: 'list', value: '' },
 			displayOptions,
-			description: 'UUID of the source table (workbook) whose link column is changed',
+			description: 'The source table (workbook) whose link column is changed; the list shows the chosen workspace\'s tables',
+			typeOptions: { loadOptionsDependsOn: ['workspaceId.value'] },
+			modes: [
+				listMode('searchWorkbooks', 'Select a workbook...'),
+				uuidMode('77b75932-a6f3-405a-aade-fc4bff973858'),
+			],
 		},
 		{
 			displayName: 'Link Column ID',
 			name: 'linkColumnId',
-			type: 'string',
+			type: 'resourceLocator',
 			required: true,
-			default: '',
-			placeholder: '21224153-2f85-4b24-a306-4cfbc7e73f70',
+			default: { mode: 'list', value: '' },
 			displayOptions,
-			description: 'UUID of the LINK column in the source table (or the link column of a LookUp column)',
+			description:
+				'The LINK column of the source table (or the link column of a LookUp column); the list shows the chosen workbook\'s LINK columns',
+			typeOptions: { loadOptionsDependsOn: ['workspaceId.value', 'workbookId.value'] },
+			modes: [
+				listMode('searchLinkColumns', 'Select a link column...'),
+				uuidMode('21224153-2f85-4b24-a306-4cfbc7e73f70'),
+			],
 		},
 		{
 			displayName: 'Source Record ID',

@@ -44,6 +44,8 @@ export const dataGol: Vendor = {
 	baseUrl: (credentials) => normaliseBaseUrl(credentials.baseUrl),
 	describeError,
 	checkSuccessBody,
+	// "200 = linked; body undocumented": an empty or plain-text 200 is a success (an HTML page is not).
+	successBody: 'ignored',
 	// Each request carries up to Batch Size pairs, so a few requests in flight are plenty.
 	defaultConcurrency: 4,
 	defaultBatchSize: 100,

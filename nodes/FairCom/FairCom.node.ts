@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { executeLinkNode } from '../engine';
+import { fairComMethods } from './methods';
 import { link, linkOptions, sharedProperties, unlink, unlinkOptions } from './operations';
 import { fairCom, fairComFor } from './vendor';
 
@@ -46,6 +47,9 @@ export class FairCom implements INodeType {
 			unlinkOptions,
 		],
 	};
+
+	// The pickers of a label's Group and Name.
+	methods = fairComMethods;
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		// Only the credential's non-secret choice of method is read: a session per execution, or none.

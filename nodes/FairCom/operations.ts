@@ -12,6 +12,11 @@ import { envelope, fairCom } from './vendor';
 
 const MAX_ID = 2147483647;
 const MAX_NAME_BYTES = 64;
+/**
+ * Each item is one atomic change, so its ids are never split over several calls; a list longer
+ * than this is refused with a clear error instead of becoming one huge call.
+ */
+const MAX_IDS_PER_ITEM = 10_000;
 
 const ACTIONS = {
 	link: 'linkLabelsToRecords',
@@ -50,9 +55,22 @@ function optionalName() {
 	return z.preprocess((value) => (value === null || (typeof value === 'string' && value.trim() === '') ? undefined : value), nameText().optional());
 }
 
+/** A resource locator's value (`{ __rl, mode, value }`); a plain value (older workflows, expressions) as is. */
+function locatorValue(value: unknown): unknown {
+	return typeof value === 'object' && value !== null && !Array.isArray(value) && 'value' in value && 'mode' in value
+		? (value as { value: unknown }).value
+		: value;
+}
+
 const labelSchema = z.preprocess(
-	// An expression may give a label as plain text: its name, no group.
-	(value) => (typeof value === 'string' ? { name: value } : value),
+	// An expression may give a label as plain text: its name, no group. Name and Group are picked
+	// from lists (resource locators) or typed; workflows saved before the pickers hold plain text.
+	(value) => {
+		if (typeof value === 'string') return { name: value };
+		if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+		const label = value as { name?: unknown; group?: unknown };
+		return { ...label, name: locatorValue(label.name), group: locatorValue(label.group) };
+	},
 	z.object({ name: nameText(), group: optionalName() }, { invalid_type_error: 'must be a label (name and optional group)' }),
 );
 
@@ -102,6 +120,13 @@ const idsSchema = z.unknown().transform((value, context) => {
 		context.addIssue({ code: 'custom', message: 'must be a list of record IDs' });
 		return z.NEVER;
 	}
+	if (raw.length > MAX_IDS_PER_ITEM) {
+		context.addIssue({
+			code: 'custom',
+			message: `must hold at most ${MAX_IDS_PER_ITEM.toLocaleString('en-US')} record IDs per item (has ${raw.length.toLocaleString('en-US')}): split them over several items`,
+		});
+		return z.NEVER;
+	}
 	const ids = new Set<number>();
 	raw.forEach((entry, position) => {
 		const text = typeof entry === 'string' ? entry.trim() : entry;
@@ -140,28 +165,48 @@ const fields: INodeProperties[] = [
 		required: true,
 		default: {},
 		placeholder: 'Add Label',
-		description: 'The labels to link or unlink; each is a name and an optional group (1–64 bytes each)',
+		description: 'The labels to link or unlink; each is an optional group and a name (1–64 bytes each), picked from FairCom\'s labels or typed',
 		options: [
 			{
 				displayName: 'Label',
 				name: 'label',
 				values: [
 					{
-						displayName: 'Name',
-						name: 'name',
-						type: 'string',
-						required: true,
-						default: '',
-						placeholder: 'priority',
-						description: 'The label\'s name (1–64 bytes of UTF-8)',
-					},
-					{
 						displayName: 'Group',
 						name: 'group',
-						type: 'string',
-						default: '',
-						placeholder: 'status',
-						description: 'The label\'s group; leave empty for labels without a group',
+						type: 'resourceLocator',
+						default: { mode: 'list', value: '' },
+						description: 'The label\'s group, picked from the server\'s label groups or typed; leave empty for labels without a group',
+						modes: [
+							{
+								displayName: 'From List',
+								name: 'list',
+								type: 'list',
+								placeholder: 'Select a group...',
+								typeOptions: { searchListMethod: 'searchLabelGroups', searchable: true },
+							},
+							{ displayName: 'By Name', name: 'name', type: 'string', placeholder: 'status' },
+						],
+					},
+					{
+						displayName: 'Name',
+						name: 'name',
+						type: 'resourceLocator',
+						required: true,
+						default: { mode: 'list', value: '' },
+						description:
+							'The label\'s name (1–64 bytes of UTF-8): the list shows the labels of the chosen group (or those without a group), or type it',
+						typeOptions: { loadOptionsDependsOn: ['&group.value'] },
+						modes: [
+							{
+								displayName: 'From List',
+								name: 'list',
+								type: 'list',
+								placeholder: 'Select a label...',
+								typeOptions: { searchListMethod: 'searchLabels', searchable: true },
+							},
+							{ displayName: 'By Name', name: 'name', type: 'string', placeholder: 'priority' },
+						],
 					},
 				],
 			},

@@ -3,6 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { executeLinkNode } from '../engine';
 import { link } from './link';
+import { tulipMethods } from './methods';
 import { unlink } from './unlink';
 import { tulip } from './vendor';
 
@@ -46,6 +47,9 @@ export class Tulip implements INodeType {
 			...unlink.properties,
 		],
 	};
+
+	// The picker of Table Link ID.
+	methods = tulipMethods;
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeLinkNode(this, tulip, [link, unlink]);

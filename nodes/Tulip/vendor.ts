@@ -42,6 +42,8 @@ export const tulip: Vendor = {
 	credentialType: 'tulipApi',
 	baseUrl: (credentials) => tulipApiRoot(credentials.instanceUrl, credentials.workspaceId),
 	describeError,
+	// Links answer 204 without a body: an empty success is normal (an HTML page is not).
+	successBody: 'ignored',
 	// Writes are paced to 10 per second per table link; a few requests in flight keep up with that
 	// even at a few hundred milliseconds per answer without piling into the limit.
 	defaultConcurrency: 5,
@@ -65,13 +67,33 @@ export function linkProperties(operation: 'link' | 'unlink'): INodeProperties[] 
 		{
 			displayName: 'Table Link ID',
 			name: 'tableLinkId',
-			type: 'string',
+			type: 'resourceLocator',
 			required: true,
-			default: '',
-			placeholder: 'g56RCoZCtzv7borvp',
+			default: { mode: 'list', value: '' },
 			displayOptions,
 			description:
-				'ID of the link between two Tulip tables (a linked-record column\'s table link); letters, digits and "_"',
+				'The link between two Tulip tables: pick a linked-record column ("Table › Column"), or enter its table link ID (letters, digits and "_")',
+			modes: [
+				{
+					displayName: 'From List',
+					name: 'list',
+					type: 'list',
+					placeholder: 'Select a linked-record column...',
+					typeOptions: { searchListMethod: 'searchTableLinks', searchable: true },
+				},
+				{
+					displayName: 'By ID',
+					name: 'id',
+					type: 'string',
+					placeholder: 'g56RCoZCtzv7borvp',
+					validation: [
+						{
+							type: 'regex',
+							properties: { regex: '\\s*[a-zA-Z0-9_]+\\s*', errorMessage: 'A table link ID has only letters, digits and "_"' },
+						},
+					],
+				},
+			],
 		},
 		{
 			displayName: 'Left Record',

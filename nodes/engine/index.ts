@@ -1,6 +1,8 @@
 export { executeLinkNode, groupIntoUnits, runLinkOperation } from './run';
 export { optionsCollection, readEngineSettings } from './options';
 export { ItemInputError, readItemParams } from './params';
+export { listFromVendor, listProblem, searchItems, textField } from './lists';
+export type { ListOptions, ListRequests } from './lists';
 export { RequestFailure, retryAfterMs, retryDelayMs } from './transport';
 export { Pacer } from './pacer';
 export { VendorReportedError } from './types';

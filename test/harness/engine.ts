@@ -56,7 +56,7 @@ function credentialType(name: string): ICredentialType {
 	return type;
 }
 
-class TestCredentialsHelper extends ICredentialsHelper {
+export class TestCredentialsHelper extends ICredentialsHelper {
 	constructor(private readonly store: CredentialStore) {
 		super();
 	}

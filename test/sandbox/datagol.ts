@@ -1,7 +1,9 @@
 /**
  * DataGOL as VENDORS.md describes it: `linkRecordV2` (POST links, DELETE unlinks, both with an array
  * of `{ sourceRecordId, destinationRecordId, linkColumnId }`), the workspace search used by the
- * credential test, and a token in `Authorization: Bearer` (user JWT) or `x-auth-token`
+ * credential test and the workspace/workbook pickers, the table schema (`GET …/tables/{tableId}`,
+ * shaped like DataGOL's documented `linkTables` answer: columns with `id`, `name`, `uiDataType`,
+ * `colOptions`, `uiMetadata.title`) for the link column picker, and a token in `Authorization: Bearer` (user JWT) or `x-auth-token`
  * (service-account token). Error bodies are undocumented; the sandbox answers like a Spring service:
  * `{ timestamp, status, error, message, path }`.
  */
@@ -23,9 +25,30 @@ export const DATAGOL = {
 	/** Parts: link column → Suppliers. */
 	partsTable: 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d',
 	partsSupplierColumn: 'c0ffee00-1234-4abc-9def-0123456789ab',
+	/** Customers: link column → Orders (the other end of Orders' customer link). */
+	customersTable: '6a175502-6458-4314-b4c5-3c2f29626dea',
+	customersOrdersColumn: '518e2dfc-f8c9-459e-ac7e-99f3daa6d773',
+	/** Products: no LINK column at all. */
+	productsTable: '9c8a448d-7884-4158-bfca-202bc95b0515',
+	/** A second workspace, "Operations". */
+	opsWorkspaceId: 'b3e1a902-1234-4abc-9def-7f8a90bc1234',
+	/** Suppliers (Operations): no LINK column. */
+	suppliersTable: 'ec345675-06bf-4133-b8c3-f8fc1934b839',
+	/** Legacy import (Operations): its schema answer carries no column list. */
+	legacyTable: 'bb3f3d22-bdef-45ec-8723-08f874e42247',
 } as const;
 
 type Header = 'bearer' | 'x-auth-token';
+
+/** A column as the table schema shows it. */
+export interface DataGolColumn {
+	id: string;
+	name: string;
+	title: string;
+	uiDataType: 'ID' | 'SINGLE_LINE_TEXT' | 'NUMBER' | 'LINK' | 'LOOKUP';
+	/** LINK columns: the linked table. */
+	associateTableId?: string;
+}
 
 interface DataGolTable {
 	workspaceId: string;
@@ -33,6 +56,8 @@ interface DataGolTable {
 	id: string;
 	name: string;
 	linkColumns: Set<string>;
+	/** The schema's columns; undefined for a table whose schema answer has no column list. */
+	columns?: DataGolColumn[];
 }
 
 export interface DataGolState {
@@ -55,6 +80,94 @@ export function dataGolLinkKey(tableId: string, linkColumnId: string, source: nu
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LINK_PATH = /^\/noCo\/api\/v2\/workspaces\/([^/]+)\/tables\/([^/]+)\/linkRecordV2$/;
+const TABLE_PATH = /^\/noCo\/api\/v2\/workspaces\/([^/]+)\/tables\/([^/]+)$/;
+
+const idColumn = (id: string): DataGolColumn => ({ id, name: 'noco_id', title: 'ID', uiDataType: 'ID' });
+const text = (id: string, name: string, title: string): DataGolColumn => ({ id, name, title, uiDataType: 'SINGLE_LINE_TEXT' });
+const linkTo = (id: string, name: string, title: string, associateTableId: string): DataGolColumn => ({
+	id,
+	name,
+	title,
+	uiDataType: 'LINK',
+	associateTableId,
+});
+
+function table(workspaceId: string, workspaceName: string, id: string, name: string, columns?: DataGolColumn[]): [string, DataGolTable] {
+	return [
+		id,
+		{
+			workspaceId,
+			workspaceName,
+			id,
+			name,
+			columns,
+			linkColumns: new Set((columns ?? []).filter((column) => column.uiDataType === 'LINK').map((column) => column.id)),
+		},
+	];
+}
+
+/** The seeded tables: Sales (Orders, Parts, Customers, Products) and Operations (Suppliers, Legacy import). */
+function seedTables(): Map<string, DataGolTable> {
+	const sales = (id: string, name: string, columns?: DataGolColumn[]) => table(DATAGOL.workspaceId, 'Sales', id, name, columns);
+	const ops = (id: string, name: string, columns?: DataGolColumn[]) => table(DATAGOL.opsWorkspaceId, 'Operations', id, name, columns);
+	return new Map([
+		sales(DATAGOL.ordersTable, 'Orders', [
+			idColumn('75272cd2-63c4-4d4c-b2eb-20a864834a2a'),
+			text('f0f38619-4396-420f-aa20-5bf13bfac51c', 'order_no', 'Order No'),
+			linkTo(DATAGOL.ordersCustomerColumn, 'customer', 'Customer', DATAGOL.customersTable),
+			linkTo(DATAGOL.ordersProductColumn, 'product', 'Product', DATAGOL.productsTable),
+			{ id: '0d9a7b1e-5c3f-4e2a-8b6d-1f0e9c8b7a65', name: 'customer_name', title: 'Customer Name', uiDataType: 'LOOKUP' },
+		]),
+		// Its link column points to a table in the other workspace.
+		sales(DATAGOL.partsTable, 'Parts', [idColumn('2b0c9d8e-7f6a-4b5c-9d4e-3f2a1b0c9d8e'), linkTo(DATAGOL.partsSupplierColumn, 'supplier', 'Supplier', DATAGOL.suppliersTable)]),
+		sales(DATAGOL.customersTable, 'Customers', [
+			idColumn('d1d1e3f0-8a3f-48e5-b93e-9e3f3d1ef4ff'),
+			text('9f642d9c-54ae-4801-95fe-e83e452b5b4b', 'name', 'Name'),
+			linkTo(DATAGOL.customersOrdersColumn, 'orders', 'Orders', DATAGOL.ordersTable),
+		]),
+		sales(DATAGOL.productsTable, 'Products', [idColumn('f830fd3f-8624-4ae5-959f-36f1756d828a'), text('a19221ad-ef55-4de7-b9b3-2e6a05e3bd93', 'title', 'Title')]),
+		ops(DATAGOL.suppliersTable, 'Suppliers', [idColumn('f668c79a-11ca-4640-bcf9-ae214712f0a7'), text('e19ab19c-3a38-4d28-9eff-767019524186', 'name', 'Name')]),
+		ops(DATAGOL.legacyTable, 'Legacy import'),
+	]);
+}
+
+/** `GET …/workspaces/{ws}/tables/{tableId}`: the table and its columns, as DataGOL's `linkTables` answer shows them. */
+function tableSchema(request: SandboxRequest, state: DataGolState, workspaceId: string, tableId: string): SandboxResponse {
+	if (!UUID.test(workspaceId) || !UUID.test(tableId)) return error(request, 400, 'Invalid UUID in path');
+	const found = state.tables.get(tableId.toLowerCase());
+	if (!found || found.workspaceId !== workspaceId.toLowerCase()) {
+		return error(request, 404, `Table ${tableId} not found in workspace ${workspaceId}`);
+	}
+	const body: Record<string, unknown> = {
+		id: found.id,
+		workspaceId: found.workspaceId,
+		tableName: `table_${found.id.slice(0, 8)}`,
+		title: found.name,
+		description: '',
+		tableType: 'DYNAMIC',
+	};
+	if (found.columns) {
+		body.columns = found.columns.map((column) => ({
+			id: column.id,
+			name: column.name,
+			uiDataType: column.uiDataType,
+			backendDataType: column.uiDataType === 'SINGLE_LINE_TEXT' ? 'TEXT' : 'BIGSERIAL',
+			...(column.associateTableId
+				? {
+						colOptions: {
+							relationType: 'MANY_TO_MANY',
+							columnId: column.id,
+							tableId: found.id,
+							associateTableId: column.associateTableId,
+							isItSource: true,
+						},
+					}
+				: {}),
+			uiMetadata: { title: column.title },
+		}));
+	}
+	return { status: 200, body };
+}
 
 function error(request: SandboxRequest, status: number, message: string): SandboxResponse {
 	const reason: Record<number, string> = {
@@ -168,28 +281,7 @@ export const dataGolSandbox: VendorModule<DataGolState> = {
 			[DATAGOL_SERVICE_TOKEN, { header: 'x-auth-token' as const, role: 'EDITOR' as const }],
 			[DATAGOL_VIEWER_JWT, { header: 'bearer' as const, role: 'VIEWER' as const }],
 		]),
-		tables: new Map([
-			[
-				DATAGOL.ordersTable,
-				{
-					workspaceId: DATAGOL.workspaceId,
-					workspaceName: 'Sales',
-					id: DATAGOL.ordersTable,
-					name: 'Orders',
-					linkColumns: new Set<string>([DATAGOL.ordersCustomerColumn, DATAGOL.ordersProductColumn]),
-				},
-			],
-			[
-				DATAGOL.partsTable,
-				{
-					workspaceId: DATAGOL.workspaceId,
-					workspaceName: 'Sales',
-					id: DATAGOL.partsTable,
-					name: 'Parts',
-					linkColumns: new Set<string>([DATAGOL.partsSupplierColumn]),
-				},
-			],
-		]),
+		tables: seedTables(),
 		links: new Set(),
 		refuseRepeats: false,
 	}),
@@ -204,16 +296,26 @@ export const dataGolSandbox: VendorModule<DataGolState> = {
 		if (request.method === 'GET' && request.path === '/noCo/api/v2/workspaces/search') {
 			const type = request.query.get('type');
 			if (type !== null && type !== 'TABLE') return { status: 200, body: [] };
+			// DataGOL's optional free-text filter: matches workbook and workspace names.
+			const query = (request.query.get('query') ?? '').trim().toLowerCase();
+			const matching = [...state.tables.values()].filter(
+				(table) => !query || table.name.toLowerCase().includes(query) || table.workspaceName.toLowerCase().includes(query),
+			);
 			return {
 				status: 200,
-				body: [...state.tables.values()].map((table) => ({
+				body: matching.map((table) => ({
 					type: 'TABLE',
+					isFolder: false,
 					id: table.id,
 					name: table.name,
 					workspaceId: table.workspaceId,
 					workspaceName: table.workspaceName,
 				})),
 			};
+		}
+		const schema = TABLE_PATH.exec(request.path);
+		if (schema && request.method === 'GET') {
+			return tableSchema(request, state, decodeURIComponent(schema[1]), decodeURIComponent(schema[2]));
 		}
 		const link = LINK_PATH.exec(request.path);
 		if (link && (request.method === 'POST' || request.method === 'DELETE')) {

@@ -3,7 +3,8 @@
  * envelope `{ api, action, params, authToken, debug? }` → `{ result, errorCode, errorMessage, … }`,
  * failures as HTTP 200 with a non-zero errorCode, sessions (createSession / pingSession /
  * deleteSession, idling out, errorCode 12031 for an unknown or expired token) and the atomic
- * linkLabelsToRecords / unlinkLabelsFromRecords with "already linked" warnings in debugInfo.
+ * linkLabelsToRecords / unlinkLabelsFromRecords with "already linked" warnings in debugInfo, and
+ * listLabels (api admin) for the label pickers: the server's labels, each with group and name.
  */
 import { randomBytes } from 'node:crypto';
 
@@ -48,6 +49,26 @@ export const FAIRCOM_TABLES = {
 	archivedOrders: { databaseName: 'archive', ownerName: 'admin', tableName: 'orders', ids: range(1, 10) },
 } satisfies Record<string, FairComTable>;
 
+/** A label as listLabels returns it; `group` is "" for a label without a group. */
+export interface FairComLabel {
+	id: number;
+	group: string;
+	name: string;
+	deprecated?: boolean;
+}
+
+/** The labels seeded in every fresh state (the pickers list these, plus any label a link uses). */
+export const FAIRCOM_LABELS: FairComLabel[] = [
+	{ id: 1, group: 'status', name: 'open' },
+	{ id: 2, group: 'status', name: 'closed' },
+	{ id: 3, group: 'status', name: 'priority' },
+	{ id: 4, group: 'customer', name: 'vip' },
+	{ id: 5, group: 'colour', name: 'red' },
+	{ id: 6, group: 'colour', name: 'beige', deprecated: true },
+	{ id: 7, group: '', name: 'priority' },
+	{ id: 8, group: '', name: 'blue' },
+];
+
 export interface FairComSession {
 	token: string;
 	username: string;
@@ -83,6 +104,8 @@ export interface FairComState {
 	tables: Map<string, Set<number>>;
 	/** linkKey → link */
 	links: Map<string, FairComLink>;
+	/** The server's labels (listLabels); labels used by links are listed too. */
+	labels: FairComLabel[];
 }
 
 export function tableKey(databaseName: string, ownerName: string, tableName: string): string {
@@ -312,6 +335,20 @@ function changeLinks(request: Json, state: FairComState, mode: 'link' | 'unlink'
 	return answer(request, {}, debugInfo);
 }
 
+/** listLabels: every label (no filters are read), those used by links included. */
+function listLabels(request: Json, state: FairComState): SandboxResponse {
+	const session = sessionOf(request, state);
+	if ('status' in session) return session;
+	const labels = state.labels.map((label) => ({ ...label, deprecated: label.deprecated === true, enum: label.id, sequence: label.id }));
+	let next = Math.max(0, ...labels.map((label) => label.id)) + 1;
+	for (const link of state.links.values()) {
+		if (labels.some((label) => label.group === link.group && label.name === link.name)) continue;
+		labels.push({ id: next, group: link.group, name: link.name, deprecated: false, enum: next, sequence: next });
+		next++;
+	}
+	return answer(request, { labels });
+}
+
 recordSecret(FAIRCOM_PERMANENT_TOKEN);
 recordSecret(FAIRCOM_PASSWORD);
 
@@ -343,6 +380,7 @@ export const fairComSandbox: VendorModule<FairComState> = {
 			]),
 		),
 		links: new Map(),
+		labels: FAIRCOM_LABELS.map((label) => ({ ...label })),
 	}),
 	rateLimited: (retryAfterSeconds) => ({
 		status: 429,
@@ -371,6 +409,8 @@ export const fairComSandbox: VendorModule<FairComState> = {
 				state.deletedTokens.push(session.token);
 				return answer(body, {});
 			}
+			case 'admin/listLabels':
+				return listLabels(body, state);
 			case 'db/linkLabelsToRecords':
 				return changeLinks(body, state, 'link');
 			case 'db/unlinkLabelsFromRecords':

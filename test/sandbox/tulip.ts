@@ -1,7 +1,8 @@
 /**
  * Tulip as VENDORS.md describes it: HTTP Basic (API key + secret), `/api/v3/…` for workspace-level
  * keys and `/api/v3/w/{workspaceId}/…` for account-level keys, scopes (tables:read, tables:write),
- * `PUT /tableLinks/{id}/link|unlink` answering 204 without a body, `GET /tables`, and Tulip's error
+ * `PUT /tableLinks/{id}/link|unlink` answering 204 without a body, `GET /tables` (tables with their
+ * columns; a linked-record column's `dataType.tableLinkID` feeds the table link picker), and Tulip's error
  * body `{ errorCode, errorUniqueID, details }`. Record writes are rate limited per table link
  * (`rateScope`), answered with 429 + Retry-After.
  */
@@ -19,6 +20,10 @@ export const TULIP_ACCOUNT_SECRET = 'tulip-account-secret-0a1b2c3d4e5f';
 export const TULIP_READONLY_KEY = 'apikey.2_SandboxReadOnlyKey0003';
 export const TULIP_READONLY_SECRET = 'tulip-readonly-secret-77aa88bb99cc';
 
+/** A workspace-level key with the tables:write scope only: may link, may not list tables. */
+export const TULIP_WRITEONLY_KEY = 'apikey.2_SandboxWriteOnlyKey0004';
+export const TULIP_WRITEONLY_SECRET = 'tulip-writeonly-secret-1a2b3c4d5e6f';
+
 /** Table links the sandbox knows, by workspace. */
 export const TULIP = {
 	ordersParts: 'g56RCoZCtzv7borvp',
@@ -26,6 +31,52 @@ export const TULIP = {
 	/** Only in workspace "plant2". */
 	plant2Link: 'plant2_machines_jobs',
 } as const;
+
+/** A column of `GET /tables`; a linked-record column carries its table link in `dataType.tableLinkID`. */
+export interface TulipColumn {
+	name: string;
+	label: string;
+	dataType: { type: string; tableLinkID?: string };
+}
+
+export interface TulipTable {
+	id: string;
+	label: string;
+	columns: TulipColumn[];
+}
+
+const idColumn: TulipColumn = { name: 'id', label: 'ID', dataType: { type: 'string' } };
+const linkColumn = (name: string, label: string, tableLinkID: string): TulipColumn => ({
+	name,
+	label,
+	dataType: { type: 'tableLink', tableLinkID },
+});
+
+/** The tables of each workspace; both ends of a table link have a linked-record column. */
+function seedTables(): Map<string, TulipTable[]> {
+	return new Map([
+		[
+			'DEFAULT',
+			[
+				{ id: 'Orders01', label: 'Orders', columns: [idColumn, linkColumn('order_parts', 'Parts', TULIP.ordersParts)] },
+				{ id: 'Parts002', label: 'Parts', columns: [idColumn, linkColumn('part_orders', 'Orders', TULIP.ordersParts)] },
+				{ id: 'Stations', label: 'Stations', columns: [idColumn, linkColumn('station_operators', 'Operators', TULIP.stationsOperators)] },
+				{
+					id: 'Operator1',
+					label: 'Operators',
+					columns: [idColumn, { name: 'name', label: 'Name', dataType: { type: 'string' } }, linkColumn('operator_stations', 'Stations', TULIP.stationsOperators)],
+				},
+			],
+		],
+		[
+			'plant2',
+			[
+				{ id: 'Machines', label: 'Machines', columns: [idColumn, linkColumn('machine_jobs', 'Jobs', TULIP.plant2Link)] },
+				{ id: 'Jobs0001', label: 'Jobs', columns: [idColumn, linkColumn('job_machine', 'Machine', TULIP.plant2Link)] },
+			],
+		],
+	]);
+}
 
 interface ApiKey {
 	secret: string;
@@ -38,6 +89,8 @@ export interface TulipState {
 	keys: Map<string, ApiKey>;
 	/** Table link ids per workspace. */
 	tableLinks: Map<string, Set<string>>;
+	/** What `GET /tables` lists, per workspace. */
+	tables: Map<string, TulipTable[]>;
 	/** Linked pairs as `workspace|tableLinkId|leftRecord|rightRecord`. */
 	links: Set<string>;
 	/** Record ids that do not exist (422 when linked). */
@@ -139,11 +192,13 @@ export const tulipSandbox: VendorModule<TulipState> = {
 			[TULIP_API_KEY, { secret: TULIP_API_SECRET, workspace: 'DEFAULT', scopes: new Set(['tables:read', 'tables:write']) }],
 			[TULIP_ACCOUNT_KEY, { secret: TULIP_ACCOUNT_SECRET, scopes: new Set(['tables:read', 'tables:write']) }],
 			[TULIP_READONLY_KEY, { secret: TULIP_READONLY_SECRET, workspace: 'DEFAULT', scopes: new Set(['tables:read']) }],
+			[TULIP_WRITEONLY_KEY, { secret: TULIP_WRITEONLY_SECRET, workspace: 'DEFAULT', scopes: new Set(['tables:write']) }],
 		]),
 		tableLinks: new Map([
 			['DEFAULT', new Set<string>([TULIP.ordersParts, TULIP.stationsOperators])],
 			['plant2', new Set<string>([TULIP.plant2Link])],
 		]),
+		tables: seedTables(),
 		links: new Set(),
 		missingRecords: new Set(),
 		refuseRepeats: false,
@@ -191,10 +246,13 @@ export const tulipSandbox: VendorModule<TulipState> = {
 			if (!key.scopes.has('tables:read')) return tulipError(state, 403, 'FORBIDDEN', 'Missing scope tables:read');
 			return {
 				status: 200,
-				body: [
-					{ id: 'Orders01', label: 'Orders', description: '', columns: [] },
-					{ id: 'Parts002', label: 'Parts', description: '', columns: [] },
-				].map((table) => ({ ...table, workspace })),
+				body: (state.tables.get(workspace) ?? []).map((table) => ({
+					id: table.id,
+					label: table.label,
+					description: '',
+					workspace,
+					columns: table.columns.map((column) => ({ ...column, description: '', hidden: false, unique: false })),
+				})),
 			};
 		}
 		const link = TABLE_LINK_PATH.exec(path.rest);

@@ -1,0 +1,101 @@
+import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
+
+import { listFromVendor, listProblem, searchItems, textField } from '../engine';
+import { envelope, fairCom, fairComFor } from './vendor';
+
+/**
+ * The label pickers: `listLabels` (api admin) with the credential alone. With username and
+ * password the picker opens a session of its own and ends it afterwards; with a given authToken the
+ * credential adds the token and no session is opened or ended.
+ */
+
+interface Label {
+	group: string;
+	name: string;
+	deprecated: boolean;
+}
+
+function isObject(value: unknown): value is IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+async function readLabels(context: ILoadOptionsFunctions): Promise<Label[]> {
+	const credentials = await context.getCredentials(fairCom.credentialType);
+	const body = await listFromVendor(context, fairComFor(credentials), async ({ send, session }) => {
+		const response = await send(envelope('admin', 'listLabels', {}, session), true);
+		return response.body;
+	});
+	const result = isObject(body) ? body.result : undefined;
+	const entries = Array.isArray(result)
+		? result
+		: isObject(result) && Array.isArray(result.labels)
+			? result.labels
+			: isObject(result) && Array.isArray(result.data)
+				? result.data
+				: [];
+	return entries.filter(isObject).flatMap((entry): Label[] => {
+		const name = textField(entry, 'name');
+		if (!name) return [];
+		return [{ group: textField(entry, 'group') ?? '', name, deprecated: entry.deprecated === true }];
+	});
+}
+
+/** The Group field of the label entry this picker belongs to, as text ('' when empty). */
+function currentGroup(context: ILoadOptionsFunctions): string | undefined {
+	let value: unknown;
+	try {
+		value = context.getCurrentNodeParameter('&group', { extractValue: true });
+	} catch {
+		return undefined;
+	}
+	if (isObject(value) && 'value' in value) value = value.value;
+	if (value === undefined || value === null) return '';
+	if (typeof value !== 'string') return undefined;
+	// An expression gives its group only when the node runs.
+	return value.startsWith('=') ? undefined : value.trim();
+}
+
+async function searchLabelGroups(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const labels = await readLabels(this);
+	const groups = [...new Set(labels.map((label) => label.group).filter((group) => group !== ''))];
+	if (groups.length === 0) {
+		throw listProblem(
+			this,
+			'FairCom has no label groups',
+			labels.length > 0
+				? 'Every label on this server is without a group: leave Group empty.'
+				: 'This server has no labels yet. Type the group, or create labels in FairCom first.',
+		);
+	}
+	return { results: searchItems(groups.map((group) => ({ name: group, value: group })), filter) };
+}
+
+async function searchLabels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const labels = await readLabels(this);
+	const group = currentGroup(this);
+	// A chosen group lists its labels; no group lists the labels without one; a group that is an
+	// expression lists them all (the group then comes from the expression when the node runs).
+	const shown = group === undefined ? labels : labels.filter((label) => label.group === group);
+	if (shown.length === 0) {
+		throw listProblem(
+			this,
+			group ? 'No labels in this group' : 'No labels without a group',
+			group
+				? `The group "${group}" has no labels. Choose another group, or switch Name to "By Name" and type it.`
+				: labels.length > 0
+					? 'Every label on this server is in a group: choose the Group first, then the name.'
+					: 'This server has no labels yet. Switch Name to "By Name" and type it, or create labels in FairCom first.',
+		);
+	}
+	const results = shown.map(
+		(label): INodeListSearchItems => ({
+			name: `${label.group ? `${label.group} › ` : ''}${label.name}${label.deprecated ? ' (deprecated)' : ''}`,
+			value: label.name,
+		}),
+	);
+	return { results: searchItems(results, filter) };
+}
+
+export const fairComMethods = {
+	listSearch: { searchLabelGroups, searchLabels },
+};

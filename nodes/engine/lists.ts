@@ -1,0 +1,135 @@
+import type { ILoadOptionsFunctions, INodeListSearchItems, INodePropertyOptions } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { Pacer } from './pacer';
+import { toRequestFailure, Transport } from './transport';
+import type { FollowUp, SessionToken, Vendor } from './types';
+
+/** A picker waits less than a link operation: someone is looking at the list. */
+const LIST_TIMEOUT_MS = 20_000;
+/** One retry (a 429 waited out, a dropped connection), then the list shows the error. */
+const LIST_RETRIES = 1;
+
+/**
+ * A problem a picker explains itself (no link columns found, choose the table first). It is a
+ * NodeApiError because n8n's editor backend passes only a NodeApiError's description on to the list
+ * (any other error reaches it as its message alone).
+ */
+class ListProblem extends NodeApiError {}
+
+/** The error for a problem a picker explains itself: n8n shows the message in the list, the description under it. */
+export function listProblem(context: ILoadOptionsFunctions, message: string, description?: string): NodeApiError {
+	return new ListProblem(context.getNode(), { message }, { message, description });
+}
+
+/** Sentences joined, each ending with a full stop. */
+function sentences(...parts: Array<string | undefined>): string | undefined {
+	const text = parts
+		.filter((part): part is string => typeof part === 'string' && part.trim() !== '')
+		.map((part) => (/[.!?]$/.test(part.trim()) ? part.trim() : `${part.trim()}.`))
+		.join(' ');
+	return text || undefined;
+}
+
+export interface ListRequests {
+	/** Sends a request with the credential's authentication and the vendor's error reading. */
+	send: FollowUp;
+	/** The session the vendor's requests must carry (FairCom's authToken), when it has one. */
+	session?: SessionToken;
+}
+
+export interface ListOptions {
+	/** Added to the description when the vendor refuses the credential (401) or the access (403). */
+	refusedHint?: string;
+}
+
+/**
+ * Runs a picker's requests (a resource locator's list, load options) with the node's credential
+ * alone: the same authentication, base URL, TLS choice, error reading and session handling as the
+ * link operations, few retries, and any failure turned into an error n8n shows in the list.
+ */
+export async function listFromVendor<T>(
+	context: ILoadOptionsFunctions,
+	vendor: Vendor,
+	read: (requests: ListRequests) => Promise<T>,
+	options: ListOptions = {},
+): Promise<T> {
+	const credentials = await context.getCredentials(vendor.credentialType);
+	let baseUrl: string;
+	try {
+		baseUrl = vendor.baseUrl(credentials);
+	} catch (error) {
+		throw new NodeOperationError(context.getNode(), error as Error, {
+			description: `Check the ${vendor.displayName} credential.`,
+		});
+	}
+	const transport = new Transport(
+		context,
+		vendor,
+		{
+			baseUrl,
+			timeoutMs: LIST_TIMEOUT_MS,
+			maxRetries: LIST_RETRIES,
+			skipSslCertificateValidation: vendor.skipSslCertificateValidation?.(credentials) ?? false,
+		},
+		new Pacer(undefined),
+	);
+	const send: FollowUp = async (request, idempotent) => await transport.send(request, idempotent, '');
+	const lifecycle = vendor.session;
+	try {
+		const session = lifecycle ? await lifecycle.open(send) : undefined;
+		try {
+			return await read({ send, session });
+		} finally {
+			// The list is read either way; a session that will not end idles out on the server.
+			if (lifecycle && session !== undefined) await lifecycle.close(send, session).catch(() => undefined);
+		}
+	} catch (error) {
+		throw listError(context, vendor, error, options);
+	}
+}
+
+function listError(context: ILoadOptionsFunctions, vendor: Vendor, error: unknown, options: ListOptions): Error {
+	// A problem the picker explained itself (see listProblem), or n8n's own about the node, stands.
+	if (error instanceof ListProblem || error instanceof NodeOperationError) return error;
+	const failure = toRequestFailure(vendor, error, LIST_TIMEOUT_MS);
+	const { statusCode } = failure.details;
+	const refused =
+		statusCode === 401
+			? `Check the ${vendor.displayName} credential: ${vendor.displayName} did not accept it.`
+			: statusCode === 403
+				? `The ${vendor.displayName} credential works but may not read this list.`
+				: undefined;
+	const description = sentences(failure.details.description, refused, refused ? options.refusedHint : undefined);
+	const httpCode = statusCode ? String(statusCode) : undefined;
+	return new NodeApiError(
+		context.getNode(),
+		{ message: failure.message, ...(httpCode ? { httpCode } : {}) },
+		{ message: failure.message, description, httpCode },
+	);
+}
+
+/**
+ * What a searchable list shows for a search text: the entries whose name or value contains every
+ * word of the text (case-blind), sorted by name.
+ */
+export function searchItems<Item extends INodePropertyOptions | INodeListSearchItems>(items: Item[], filter?: string): Item[] {
+	const words = (filter ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+	return items
+		.filter((item) => {
+			const text = `${item.name} ${String(item.value)}`.toLowerCase();
+			return words.every((word) => text.includes(word));
+		})
+		.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** A text field of an object read defensively: the first of `keys` that holds non-empty text. */
+export function textField(value: unknown, ...keys: string[]): string | undefined {
+	if (!value || typeof value !== 'object') return undefined;
+	for (const key of keys) {
+		const entry = (value as Record<string, unknown>)[key];
+		if (typeof entry === 'string' && entry.trim() !== '') return entry.trim();
+		if (typeof entry === 'number' && Number.isFinite(entry)) return String(entry);
+	}
+	return undefined;
+}
