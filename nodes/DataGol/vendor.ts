@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { z } from 'zod';
 
 import type { FailureInfo, Vendor, VendorErrorText, VendorRequest } from '../engine';
-import { RequestFailure, VendorReportedError } from '../engine';
+import { RequestFailure, saysNoChangeNeeded, VendorReportedError } from '../engine';
 import { uuid } from '../engine/validation';
 
 export const DEFAULT_BASE_URL = 'https://be.datagol.ai';
@@ -116,27 +116,6 @@ export function describePair(operation: 'link' | 'unlink', pair: Pair): IDataObj
 	};
 }
 
-function failureText(failure: { statusCode?: number; body?: unknown; message: string }): string {
-	return `${failure.message} ${typeof failure.body === 'string' ? failure.body : JSON.stringify(failure.body ?? '')}`;
-}
-
-/**
- * Whether DataGOL refused a request only because the wanted state already holds: the pair was
- * already linked (Link) or was not linked (Unlink). DataGOL does not document such an answer; a
- * 4xx whose text says so is read that way, anything else stands as a failure.
- */
-export function isNoChangeAnswer(
-	operation: 'link' | 'unlink',
-	failure: { statusCode?: number; body?: unknown; message: string },
-): boolean {
-	const { statusCode } = failure;
-	if (statusCode === undefined || ![400, 404, 409, 422].includes(statusCode)) return false;
-	const text = failureText(failure);
-	return operation === 'link'
-		? /already (been )?linked|link already exists|already exists/i.test(text)
-		: /not linked|no (such )?link (exists|found)|already unlinked|link does not exist/i.test(text);
-}
-
 /**
  * Recovers from an "already linked" (Link) or "not linked" (Unlink) refusal. A one-pair request
  * is a success with a note. A refused batch may have been refused as a whole because of one pair,
@@ -149,7 +128,7 @@ export async function recoverNoChange(
 	pairs: Pair[],
 	send: (request: VendorRequest) => Promise<unknown>,
 ): Promise<IDataObject[] | undefined> {
-	if (!isNoChangeAnswer(operation, failure)) return undefined;
+	if (!saysNoChangeNeeded(operation, failure)) return undefined;
 	const done = operation === 'link' ? 'linked' : 'unlinked';
 	const note = operation === 'link' ? 'alreadyLinked' : 'alreadyUnlinked';
 	if (pairs.length === 1) return [{ ...describePair(operation, pairs[0]), [done]: true, [note]: true }];
@@ -161,7 +140,12 @@ export async function recoverNoChange(
 		);
 		const noChange =
 			failed instanceof RequestFailure &&
-			isNoChangeAnswer(operation, { statusCode: failed.details.statusCode, body: failed.details.body, message: failed.message });
+			saysNoChangeNeeded(operation, {
+				message: failed.message,
+				statusCode: failed.details.statusCode,
+				body: failed.details.body,
+				afterUncertainAttempt: failed.afterUncertainAttempt,
+			});
 		// The engine turns this failure (a RequestFailure from the transport) into the batch's error.
 		if (failed !== undefined && !noChange) throw failed;
 		outputs.push({ ...describePair(operation, pair), [done]: true, ...(noChange ? { [note]: true } : {}) });

@@ -2,7 +2,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
 import type { LinkOperation } from '../engine';
-import { optionsCollection, RequestFailure } from '../engine';
+import { optionsCollection, RequestFailure, saysNoChangeNeeded } from '../engine';
 import { optionalText, requiredText } from '../engine/validation';
 import { devRev, findLink, linkTypeOptions, linkTypeSchema, summarizeLink } from './vendor';
 
@@ -115,8 +115,7 @@ export const link: LinkOperation<LinkParams> = {
 		];
 	},
 	async recover(failure, [params], follow) {
-		const bodyText = JSON.stringify(failure.body ?? '');
-		if (failure.statusCode !== 400 || !/already (exists|linked)/i.test(bodyText)) return undefined;
+		if (!saysNoChangeNeeded('link', failure)) return undefined;
 		const existing = await findLink(params, follow);
 		if (!existing) return undefined;
 		return [{ ...summarizeLink(existing), alreadyLinked: true }];

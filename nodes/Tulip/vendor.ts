@@ -2,6 +2,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
 import type { FailureInfo, Vendor, VendorErrorText, VendorRequest } from '../engine';
+import { saysNoChangeNeeded } from '../engine';
 import { pathSegment, requiredText } from '../engine/validation';
 
 /**
@@ -135,19 +136,8 @@ export function describeLink(operation: 'link' | 'unlink', params: LinkParams): 
 	};
 }
 
-/**
- * Tulip does not document what re-linking a linked pair (or unlinking an unlinked one) answers. A 4xx
- * that says the wanted state already holds is a success with a note; anything else stands.
- */
+/** An "already linked" / "not linked" refusal is a success with a note (see saysNoChangeNeeded). */
 export function recoverNoChange(operation: 'link' | 'unlink', failure: FailureInfo, params: LinkParams) {
-	const { statusCode, body } = failure;
-	if (statusCode === undefined || ![400, 409, 422].includes(statusCode)) return undefined;
-	const { errorCode, details } = (body && typeof body === 'object' ? body : {}) as IDataObject;
-	const text = `${String(errorCode ?? '')} ${String(details ?? '')}`;
-	const pattern =
-		operation === 'link'
-			? /already[ _]linked|link[ _]already[ _]exists|ALREADY_EXISTS/i
-			: /not[ _]linked|link[ _]does[ _]not[ _]exist|no[ _]such[ _]link/i;
-	if (!pattern.test(text)) return undefined;
+	if (!saysNoChangeNeeded(operation, failure)) return undefined;
 	return [{ ...describeLink(operation, params), [operation === 'link' ? 'alreadyLinked' : 'alreadyUnlinked']: true }];
 }

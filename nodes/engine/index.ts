@@ -4,6 +4,7 @@ export { ItemInputError, readItemParams } from './params';
 export { listFromVendor, listProblem, searchItems, textField } from './lists';
 export type { ListOptions, ListRequests } from './lists';
 export { RequestFailure, retryAfterMs, retryDelayMs } from './transport';
+export { saysNoChangeNeeded } from './no-change';
 export { Pacer } from './pacer';
 export { VendorReportedError } from './types';
 export type {
