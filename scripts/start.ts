@@ -1,0 +1,167 @@
+/**
+ * `npm start`: real n8n with this pack, against the local vendor sandbox.
+ *
+ * Builds and packs the pack, installs n8n 2.8.4 on first run (into .cache/), installs the pack into
+ * .n8n-user/ the way n8n installs a community package, starts the sandbox on 127.0.0.1, imports one
+ * credential per vendor (pointing at the sandbox) and the example workflows, starts n8n on
+ * http://localhost:5678 and sets up its owner account. Ctrl-C stops n8n and the sandbox.
+ *
+ * Options: --port <n> (or N8N_PORT) for n8n, --sandbox-port <n> (or SANDBOX_PORT; default: any free
+ * port) for the sandbox.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, relative } from 'node:path';
+
+import { startSandbox, vendorModules, type VendorSandbox } from '../test/sandbox';
+import {
+	buildPack,
+	DEFAULT_OWNER,
+	ensureN8n,
+	exampleFiles,
+	freePort,
+	hashOf,
+	importCredentials,
+	importWorkflows,
+	installPack,
+	login,
+	type N8nServer,
+	packPack,
+	presentVendors,
+	readWorkflow,
+	ROOT,
+	sandboxCredentials,
+	setupOwner,
+	startN8nServer,
+	stopAllN8n,
+} from './n8n-runtime';
+
+const USER_FOLDER = join(ROOT, '.n8n-user');
+const IMPORTED_EXAMPLES = join(USER_FOLDER, 'imported-examples.json');
+
+function option(flag: string, envName: string, fallback: number): number {
+	const index = process.argv.indexOf(flag);
+	const raw = index >= 0 ? process.argv[index + 1] : process.env[envName];
+	if (raw === undefined || raw === '') return fallback;
+	const value = Number(raw);
+	if (!Number.isInteger(value) || value < 0 || value > 65535) {
+		throw new Error(`${flag} / ${envName} must be a port number, not "${raw}"`);
+	}
+	return value;
+}
+
+const log = (line = '') => process.stdout.write(`${line}\n`);
+const step = (line: string) => log(`\x1b[1m▸ ${line}\x1b[0m`);
+
+async function assertPortFree(port: number, what: string): Promise<void> {
+	await new Promise<void>((resolve, reject) => {
+		const server = createServer();
+		server.once('error', () =>
+			reject(new Error(`Port ${port} is in use, so ${what} cannot start there. Stop whatever uses it, or pick another port (npm start -- --port 5700).`)),
+		);
+		server.listen(port, () => server.close(() => resolve()));
+	});
+}
+
+let sandbox: VendorSandbox | undefined;
+let n8n: N8nServer | undefined;
+let stopping: Promise<void> | undefined;
+
+/** Stops n8n (its whole process group) and the sandbox; safe to call more than once. */
+async function shutdown(code: number): Promise<never> {
+	stopping ??= (async () => {
+		const started = sandbox !== undefined;
+		if (started) log('\nStopping n8n and the sandbox…');
+		await n8n?.stop();
+		await stopAllN8n();
+		await sandbox?.stop();
+		if (started) log('Stopped.');
+	})();
+	await stopping;
+	process.exit(code);
+}
+
+/** Imports the example workflows that are new or changed since the last start (keeps your edits to the others). */
+async function importExamples(files: string[], options: Parameters<typeof importWorkflows>[1]): Promise<string[]> {
+	const imported = existsSync(IMPORTED_EXAMPLES)
+		? (JSON.parse(readFileSync(IMPORTED_EXAMPLES, 'utf8')) as Record<string, string>)
+		: {};
+	const changed = files.filter((file) => imported[relative(ROOT, file)] !== hashOf(readFileSync(file, 'utf8')));
+	await importWorkflows(changed.map(readWorkflow), options);
+	for (const file of changed) imported[relative(ROOT, file)] = hashOf(readFileSync(file, 'utf8'));
+	writeFileSync(IMPORTED_EXAMPLES, JSON.stringify(imported, null, 2));
+	return changed;
+}
+
+async function main(): Promise<void> {
+	const port = option('--port', 'N8N_PORT', 5678);
+	const sandboxPort = option('--sandbox-port', 'SANDBOX_PORT', 0);
+	await assertPortFree(port, 'n8n');
+
+	step('Building the pack');
+	await buildPack();
+	await ensureN8n((line) => step(line));
+
+	step(`Installing the pack into ${relative(ROOT, USER_FOLDER)}/ as a community package`);
+	mkdirSync(USER_FOLDER, { recursive: true });
+	await installPack(USER_FOLDER, await packPack());
+
+	sandbox = await startSandbox({ host: '127.0.0.1', port: sandboxPort });
+	step(`Vendor sandbox listening on ${sandbox.url}`);
+
+	const vendors = presentVendors(Object.keys(vendorModules));
+	const options = { userFolder: USER_FOLDER, brokerPort: await freePort() };
+	step(`Importing sandbox credentials: ${vendors.map((vendor) => `${vendor.displayName} account`).join(', ')}`);
+	await importCredentials(sandboxCredentials(vendors, sandbox.url), options);
+	const examples = vendors.flatMap(exampleFiles);
+	const changed = await importExamples(examples, options);
+	step(
+		changed.length > 0
+			? `Imported example workflows: ${changed.map((file) => relative(ROOT, file)).join(', ')}`
+			: 'Example workflows already imported (unchanged)',
+	);
+
+	step(`Starting n8n (log: ${relative(ROOT, join(USER_FOLDER, 'n8n.log'))})`);
+	n8n = await startN8nServer({ userFolder: USER_FOLDER, port, brokerPort: await freePort() });
+	n8n.process.once('exit', (code) => {
+		if (stopping) return;
+		log(`\nn8n exited unexpectedly (code ${code}); see ${n8n?.logFile}.`);
+		void shutdown(1);
+	});
+
+	const ownerCreated = await setupOwner(n8n.url, DEFAULT_OWNER);
+	const defaultLoginWorks = ownerCreated || (await login(n8n.url, DEFAULT_OWNER).then(() => true, () => false));
+
+	const names = vendors.map((vendor) => vendor.displayName).join(', ');
+	const workflowNames = examples.map((file) => `"${readWorkflow(file).name}"`);
+	log();
+	log(`\x1b[1;32mn8n is running: http://localhost:${port}\x1b[0m`);
+	log();
+	if (defaultLoginWorks) {
+		log(`  Log in with  ${DEFAULT_OWNER.email}  /  ${DEFAULT_OWNER.password}`);
+		log(`  (the owner account of this local instance${ownerCreated ? ', set up just now' : ''}).`);
+	} else {
+		log('  Log in with the owner account you set up for this instance');
+		log(`  (delete ${relative(ROOT, USER_FOLDER)}/ to start over with ${DEFAULT_OWNER.email}).`);
+	}
+	log();
+	log('  Then:');
+	log('  1. Overview → Workflows: open an example, e.g.');
+	for (const name of workflowNames) log(`       ${name}`);
+	log('  2. Click "Execute workflow": the vendor node shows one output item per input item.');
+	log('     Run a "link" example before its "unlink" example (the sandbox starts empty on every start).');
+	log(`  3. Or build your own: "+" → search for ${names || 'a vendor'}.`);
+	log(`     The credentials "<Vendor> account" point at the local sandbox (${sandbox.url}).`);
+	log();
+	log('  Press Ctrl-C to stop n8n and the sandbox.');
+}
+
+// Stopping on request is a normal end, not a failure for npm to report.
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+main().catch(async (error: unknown) => {
+	// A command that Ctrl-C interrupted fails too: that is no news.
+	if (!stopping) log(`\n\x1b[31m${error instanceof Error ? error.message : String(error)}\x1b[0m`);
+	await shutdown(1);
+});

@@ -1,0 +1,259 @@
+/**
+ * What the end-to-end tests expect of each vendor's example workflows, driven by one table: the
+ * vendor's link example creates `exampleLinks`, its unlink example removes them, and a copy of the
+ * link example fed `badInput.items` fails on the bad item (or, with Continue On Fail, yields an
+ * error item for it and links the others).
+ *
+ * A link is named by a short key (e.g. "ISS-1->TKT-2") that `links(sandbox)` reads from the
+ * sandbox's state and `linkOutput(sandbox, key)` turns into the exact output item the node gives.
+ */
+import type { VendorSandbox } from '../sandbox';
+import { DATAGOL } from '../sandbox/datagol';
+import { TULIP } from '../sandbox/tulip';
+import { UNICAT_RECORDS, type UnicatRecord } from '../sandbox/unicat';
+
+type Item = Record<string, unknown>;
+
+export interface VendorCase {
+	/** The key in scripts/n8n-runtime.ts VENDORS and in the sandbox. */
+	key: string;
+	/** The name of the vendor node in the example workflows. */
+	nodeName: string;
+	linkWorkflowId: string;
+	unlinkWorkflowId: string;
+	/** The links in the sandbox, as sorted keys. */
+	links(sandbox: VendorSandbox): string[];
+	/** The links the link example creates, in input order. */
+	exampleLinks: string[];
+	/** The exact output item of the link operation for the link `key` (as it is in the sandbox). */
+	linkOutput(sandbox: VendorSandbox, key: string): Item;
+	/** The exact output of the unlink example, given the link example's output. */
+	unlinkOutput(sandbox: VendorSandbox, linkOutput: Item[]): Item[];
+	badInput: {
+		/** Input items for the link example, some of them bad. */
+		items: Item[];
+		/** The error the execution fails with. */
+		message: string;
+		/** With Continue On Fail: per input item, the link key it creates or the error item. */
+		outcome: Array<string | { error: string }>;
+	};
+}
+
+const devRevObject = (displayId: string) => {
+	const [prefix, number] = displayId.split('-');
+	const kind = { ISS: 'issue', TKT: 'ticket' }[prefix] ?? prefix;
+	return `don:core:dvrv-us-1:devo/0:${kind}/${number}`;
+};
+
+const devRevCase: VendorCase = {
+	key: 'devrev',
+	nodeName: 'DevRev',
+	linkWorkflowId: 'exDevRevLink',
+	unlinkWorkflowId: 'exDevRevUnlink',
+	links: (sandbox) =>
+		[...sandbox.state.devrev.links.values()]
+			.map((link) => `${link.source.display_id}->${link.target.display_id}`)
+			.sort(),
+	exampleLinks: ['ISS-1->TKT-2', 'ISS-3->TKT-4', 'ISS-5->TKT-6'],
+	linkOutput(sandbox, key) {
+		const link = [...sandbox.state.devrev.links.values()].find(
+			(candidate) => `${candidate.source.display_id}->${candidate.target.display_id}` === key,
+		);
+		if (!link) throw new Error(`No DevRev link ${key} in the sandbox`);
+		const { id, display_id, link_type, source, target, created_date } = link;
+		return { id, display_id, link_type, source, target, created_date };
+	},
+	unlinkOutput: (_sandbox, linkOutput) => linkOutput.map((item) => ({ ...item, deleted: true })),
+	badInput: {
+		items: [
+			{ source: devRevObject('ISS-11'), target: devRevObject('TKT-12') },
+			{ source: '   ', target: devRevObject('TKT-13') },
+			{ source: 'ISS-14', target: 'TKT-15' },
+		],
+		message: 'Invalid "Source" in item 1: must not be empty',
+		outcome: ['ISS-11->TKT-12', { error: 'Invalid "Source" in item 1: must not be empty' }, 'ISS-14->TKT-15'],
+	},
+};
+
+/** Link output → unlink output for vendors that echo the pair: `operation` and `linked` change. */
+const echoUnlink = (linkOutput: Item[]) =>
+	linkOutput.map((item) => {
+		const unlinked: Item = { ...item, operation: 'unlink', unlinked: true };
+		delete unlinked.linked;
+		return unlinked;
+	});
+
+function mustHave(links: string[], key: string, vendor: string): void {
+	if (!links.includes(key)) throw new Error(`No ${vendor} link ${key} in the sandbox (it has ${links.join(', ') || 'none'})`);
+}
+
+/** DataGOL: rows of Orders linked to Customers through the orders' customer LINK column; key "order->customer". */
+const dataGolCase: VendorCase = {
+	key: 'datagol',
+	nodeName: 'DataGOL',
+	linkWorkflowId: 'exDataGolLink',
+	unlinkWorkflowId: 'exDataGolUnlink',
+	links: (sandbox) =>
+		[...sandbox.state.datagol.links]
+			.map((key) => key.split('|'))
+			.map(([, , source, destination]) => `${source}->${destination}`)
+			.sort(),
+	exampleLinks: ['1->11', '2->12', '3->11'],
+	linkOutput(sandbox, key) {
+		mustHave(dataGolCase.links(sandbox), key, 'DataGOL');
+		const [source, destination] = key.split('->').map(Number);
+		return {
+			operation: 'link',
+			workspaceId: DATAGOL.workspaceId,
+			workbookId: DATAGOL.ordersTable,
+			linkColumnId: DATAGOL.ordersCustomerColumn,
+			sourceRecordId: source,
+			destinationRecordId: destination,
+			linked: true,
+		};
+	},
+	unlinkOutput: (_sandbox, linkOutput) => echoUnlink(linkOutput),
+	badInput: {
+		items: [
+			{ orderId: 4, customerId: 13 },
+			{ orderId: -1, customerId: 13 },
+			{ orderId: 5, customerId: 14 },
+		],
+		message: 'Invalid "Source Record ID" in item 1: must be a non-negative whole number (a row ID)',
+		outcome: ['4->13', { error: 'Invalid "Source Record ID" in item 1: must be a non-negative whole number (a row ID)' }, '5->14'],
+	},
+};
+
+/** Tulip: orders linked to parts through a table link; key "order->part". */
+const tulipCase: VendorCase = {
+	key: 'tulip',
+	nodeName: 'Tulip',
+	linkWorkflowId: 'exTulipLink',
+	unlinkWorkflowId: 'exTulipUnlink',
+	links: (sandbox) =>
+		[...sandbox.state.tulip.links]
+			.map((key) => key.split('|'))
+			.map(([, , left, right]) => `${left}->${right}`)
+			.sort(),
+	exampleLinks: ['ORD-1001->PRT-17', 'ORD-1001->PRT-23', 'ORD-1002->PRT-17'],
+	linkOutput(sandbox, key) {
+		mustHave(tulipCase.links(sandbox), key, 'Tulip');
+		const [leftRecord, rightRecord] = key.split('->');
+		return { operation: 'link', tableLinkId: TULIP.ordersParts, leftRecord, rightRecord, linked: true };
+	},
+	unlinkOutput: (_sandbox, linkOutput) => echoUnlink(linkOutput),
+	badInput: {
+		items: [
+			{ order: 'ORD-2001', part: 'PRT-5' },
+			{ order: '', part: 'PRT-6' },
+			{ order: 'ORD-2002', part: 'PRT-7' },
+		],
+		message: 'Invalid "Left Record" in item 1: must not be empty',
+		outcome: ['ORD-2001->PRT-5', { error: 'Invalid "Left Record" in item 1: must not be empty' }, 'ORD-2002->PRT-7'],
+	},
+};
+
+const unicatName = (gid: string) =>
+	Object.entries(UNICAT_RECORDS).find(([, candidate]) => candidate === gid)?.[0] ?? gid;
+
+/** Unicat's view of a record (as its API returns it in `data.records`), from the sandbox's state. */
+function unicatView(sandbox: VendorSandbox, record: UnicatRecord): Item {
+	const { records } = sandbox.state.unicat;
+	const path: string[] = [];
+	for (let gid = record.parent; gid; gid = records.get(gid)?.parent ?? null) path.unshift(gid);
+	return {
+		gid: record.gid,
+		canonical: record.canonical,
+		parent: record.parent,
+		backup_of: null,
+		is_link: record.is_link,
+		is_deleted: false,
+		treelevel: path.length,
+		path,
+		title: { ...record.title },
+		channels: [],
+		childs: [...record.childs],
+		childcount: record.childs.length,
+		definition: record.definition,
+		fields: record.fields,
+		created_on: record.created_on,
+		updated_on: record.updated_on,
+	};
+}
+
+/** The linked copies the tests made (not the seeded one), by key "record->parent" (names of seeded records). */
+function unicatCopies(sandbox: VendorSandbox): Map<string, UnicatRecord> {
+	const copies = [...sandbox.state.unicat.records.values()].filter(
+		(record) => record.is_link && record.gid !== UNICAT_RECORDS.summerTable,
+	);
+	return new Map(copies.map((record) => [`${unicatName(record.canonical)}->${unicatName(record.parent ?? '')}`, record]));
+}
+
+/** Unicat: a link is a linked copy of a product record placed under a collection; key "product->collection". */
+const unicatCase: VendorCase = {
+	key: 'unicat',
+	nodeName: 'Unicat',
+	linkWorkflowId: 'exUnicatLink',
+	unlinkWorkflowId: 'exUnicatUnlink',
+	links: (sandbox) => [...unicatCopies(sandbox).keys()].sort(),
+	exampleLinks: ['chair->summer', 'table->winter'],
+	linkOutput(sandbox, key) {
+		const copy = unicatCopies(sandbox).get(key);
+		if (!copy?.parent) throw new Error(`No Unicat linked copy ${key} in the sandbox`);
+		return {
+			gid: copy.gid,
+			parent: copy.parent,
+			canonical: copy.canonical,
+			is_link: true,
+			source: copy.canonical,
+			record: unicatView(sandbox, copy),
+			parentRecord: unicatView(sandbox, sandbox.state.unicat.records.get(copy.parent)!),
+		};
+	},
+	unlinkOutput: (sandbox, linkOutput) =>
+		linkOutput.map((item) => {
+			const record = sandbox.state.unicat.records.get(item.gid as string)!;
+			return { gid: record.gid, parent: record.parent, canonical: record.gid, is_link: false, record: unicatView(sandbox, record) };
+		}),
+	badInput: {
+		items: [
+			{ product: UNICAT_RECORDS.chair, collection: UNICAT_RECORDS.summer },
+			{ product: 'not-a-gid', collection: UNICAT_RECORDS.winter },
+			{ product: UNICAT_RECORDS.table, collection: UNICAT_RECORDS.winter },
+		],
+		message: 'Invalid "Record" in item 1: must be a Unicat GID (a UUID such as f2e64fe0-9ffa-4d9a-8750-d561d6542453)',
+		outcome: [
+			'chair->summer',
+			{ error: 'Invalid "Record" in item 1: must be a Unicat GID (a UUID such as f2e64fe0-9ffa-4d9a-8750-d561d6542453)' },
+			'table->winter',
+		],
+	},
+};
+
+/** FairCom: the label status/priority linked to order records; key "table/id group:name". */
+const fairComCase: VendorCase = {
+	key: 'faircom',
+	nodeName: 'FairCom',
+	linkWorkflowId: 'exFairComLink',
+	unlinkWorkflowId: 'exFairComUnlink',
+	links: (sandbox) =>
+		[...sandbox.state.faircom.links.values()].map((link) => `${link.tableName}/${link.id} ${link.group}:${link.name}`).sort(),
+	exampleLinks: ['orders/1 status:priority', 'orders/7 status:priority', 'orders/42 status:priority'],
+	linkOutput(sandbox, key) {
+		mustHave(fairComCase.links(sandbox), key, 'FairCom');
+		const [, tableName, id, group, name] = /^(\w+)\/(\d+) (\w*):(\w+)$/.exec(key)!;
+		return { operation: 'link', labels: [{ group, name }], tableName, ids: [Number(id)], linked: true };
+	},
+	unlinkOutput: (_sandbox, linkOutput) => echoUnlink(linkOutput),
+	badInput: {
+		items: [{ orderId: 3 }, { orderId: -7 }, { orderId: 4 }],
+		message: 'Invalid "Record IDs" › #1 in item 1: -7 is outside 0–2147483647',
+		outcome: [
+			'orders/3 status:priority',
+			{ error: 'Invalid "Record IDs" › #1 in item 1: -7 is outside 0–2147483647' },
+			'orders/4 status:priority',
+		],
+	},
+};
+
+export const vendorCases: VendorCase[] = [devRevCase, dataGolCase, tulipCase, unicatCase, fairComCase];
