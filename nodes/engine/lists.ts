@@ -1,8 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodePropertyOptions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { Pacer } from './pacer';
-import { toRequestFailure, Transport } from './transport';
+import { openTransport, toRequestFailure } from './transport';
 import type { FollowUp, SessionToken, Vendor } from './types';
 
 /** A picker waits less than a link operation: someone is looking at the list. */
@@ -54,26 +53,7 @@ export async function listFromVendor<T>(
 	read: (requests: ListRequests) => Promise<T>,
 	options: ListOptions = {},
 ): Promise<T> {
-	const credentials = await context.getCredentials(vendor.credentialType);
-	let baseUrl: string;
-	try {
-		baseUrl = vendor.baseUrl(credentials);
-	} catch (error) {
-		throw new NodeOperationError(context.getNode(), error as Error, {
-			description: `Check the ${vendor.displayName} credential.`,
-		});
-	}
-	const transport = new Transport(
-		context,
-		vendor,
-		{
-			baseUrl,
-			timeoutMs: LIST_TIMEOUT_MS,
-			maxRetries: LIST_RETRIES,
-			skipSslCertificateValidation: vendor.skipSslCertificateValidation?.(credentials) ?? false,
-		},
-		new Pacer(undefined),
-	);
+	const transport = await openTransport(context, vendor, { timeoutMs: LIST_TIMEOUT_MS, maxRetries: LIST_RETRIES });
 	const send: FollowUp = async (request, idempotent) => await transport.send(request, idempotent, '');
 	const lifecycle = vendor.session;
 	try {

@@ -2,9 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { readEngineSettings } from './options';
-import { Pacer } from './pacer';
 import { ItemInputError, readItemParams } from './params';
-import { RequestFailure, toRequestFailure, Transport } from './transport';
+import { openTransport, RequestFailure, toRequestFailure, type Transport } from './transport';
 import type { FailureInfo, FollowUp, LinkOperation, SessionToken, Vendor, VendorRequest } from './types';
 
 interface ValidItem<Params> {
@@ -146,29 +145,13 @@ export async function runLinkOperation<Params>(
 	}
 
 	if (valid.length > 0) {
-		const credentials = await context.getCredentials(vendor.credentialType);
-		let baseUrl: string;
-		try {
-			baseUrl = vendor.baseUrl(credentials);
-		} catch (error) {
-			throw new NodeOperationError(context.getNode(), error as Error, {
-				description: `Check the ${vendor.displayName} credential.`,
-			});
-		}
 		const signal = context.getExecutionCancelSignal?.();
-		const pacer = new Pacer(settings.ratePerSecond, signal);
-		const transport = new Transport(
-			context,
-			vendor,
-			{
-				baseUrl,
-				timeoutMs: settings.timeoutMs,
-				maxRetries: settings.maxRetries,
-				skipSslCertificateValidation: vendor.skipSslCertificateValidation?.(credentials) ?? false,
-			},
-			pacer,
+		const transport = await openTransport(context, vendor, {
+			timeoutMs: settings.timeoutMs,
+			maxRetries: settings.maxRetries,
+			ratePerSecond: settings.ratePerSecond,
 			signal,
-		);
+		});
 		const sessions = new SessionKeeper(context, vendor, transport);
 		const units = groupIntoUnits(valid, operation, settings.batchSize);
 

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-import type { Pacer } from './pacer';
+import { Pacer } from './pacer';
 import { sleepWithAbort } from './sleep';
 import type { Vendor, VendorErrorText, VendorRequest, VendorResponse } from './types';
 import { VendorReportedError } from './types';
@@ -292,4 +293,36 @@ export class Transport {
 			}
 		}
 	}
+}
+
+/**
+ * A Transport for the node's credential: reads the vendor's base URL and TLS choice from the
+ * credential's non-secret fields (a bad URL is a clear node error) and paces to `ratePerSecond`.
+ */
+export async function openTransport(
+	context: IExecuteFunctions | ILoadOptionsFunctions,
+	vendor: Vendor,
+	settings: { timeoutMs: number; maxRetries: number; ratePerSecond?: number; signal?: AbortSignal },
+): Promise<Transport> {
+	const credentials = await context.getCredentials(vendor.credentialType);
+	let baseUrl: string;
+	try {
+		baseUrl = vendor.baseUrl(credentials);
+	} catch (error) {
+		throw new NodeOperationError(context.getNode(), error as Error, {
+			description: `Check the ${vendor.displayName} credential.`,
+		});
+	}
+	return new Transport(
+		context,
+		vendor,
+		{
+			baseUrl,
+			timeoutMs: settings.timeoutMs,
+			maxRetries: settings.maxRetries,
+			skipSslCertificateValidation: vendor.skipSslCertificateValidation?.(credentials) ?? false,
+		},
+		new Pacer(settings.ratePerSecond, settings.signal),
+		settings.signal,
+	);
 }
