@@ -133,6 +133,39 @@ describe('DevRev Link', () => {
 	});
 });
 
+test('a plain $json read (read directly) and a full expression (evaluated by n8n) give the same items', async () => {
+	const items = [
+		{ link: { type: 'serves' }, source: issue(1), 'target id': ticket(1) },
+		{ link: { type: 'imports' }, source: '', 'target id': ticket(2) },
+		{ link: { type: 'serves' }, source: 42, 'target id': ticket(3) },
+	];
+	const run = async (parameters: INodeParameters) => {
+		sandbox.reset();
+		const result = await runNode({ node: 'devRev', parameters, items, credentials: credentials(), continueOnFail: true });
+		return result.items.map((item) => item.json.error ?? [item.json.link_type, (item.json.source as IDataObject).id]);
+	};
+
+	const plain = await run({
+		operation: 'link',
+		linkType: '={{ $json.link.type }}',
+		source: '={{$json.source}}',
+		target: '={{ $json["target id"] }}',
+	});
+	const evaluated = await run({
+		operation: 'link',
+		linkType: '={{ $json.link.type.trim() }}',
+		source: '={{ $json.source === undefined ? undefined : $json.source }}',
+		target: '={{ [$json["target id"]][0] }}',
+	});
+
+	expect(plain).toEqual([
+		['serves', issue(1)],
+		'Invalid "Source" in item 1: must not be empty',
+		'Invalid "Source" in item 2: must be text',
+	]);
+	expect(evaluated).toEqual(plain);
+});
+
 describe('DevRev Unlink', () => {
 	test('deletes a link by its id', async () => {
 		const created = await link([{ type: 'is_part_of', source: issue(1), target: ticket(1) }]);
