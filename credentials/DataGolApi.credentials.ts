@@ -1,10 +1,13 @@
 import type {
-	IAuthenticateGeneric,
 	Icon,
+	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
+	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
+
+import { bareToken, withHeaders } from '../nodes/engine/auth';
 
 export class DataGolApi implements ICredentialType {
 	name = 'dataGolApi';
@@ -56,15 +59,16 @@ export class DataGolApi implements ICredentialType {
 	];
 
 	// One header, named by the choice above; a token pasted as "Bearer …" is sent once.
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				'={{$credentials.authHeader === "xAuthToken" ? "x-auth-token" : "Authorization"}}':
-					'={{($credentials.authHeader === "xAuthToken" ? "" : "Bearer ") + $credentials.token.trim().replace(/^bearer\\s+/i, "")}}',
-			},
-		},
-	};
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const token = bareToken(credentials.token);
+		return withHeaders(
+			requestOptions,
+			credentials.authHeader === 'xAuthToken' ? { 'x-auth-token': token } : { Authorization: `Bearer ${token}` },
+		);
+	}
 
 	test: ICredentialTestRequest = {
 		request: {

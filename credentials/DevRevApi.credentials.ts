@@ -1,10 +1,13 @@
 import type {
-	IAuthenticateGeneric,
 	Icon,
+	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
+	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
+
+import { bareToken, withHeaders } from '../nodes/engine/auth';
 
 export class DevRevApi implements ICredentialType {
 	name = 'devRevApi';
@@ -37,14 +40,12 @@ export class DevRevApi implements ICredentialType {
 	];
 
 	// A token pasted as "Bearer …" is sent once, not as "Bearer Bearer …".
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization: '={{"Bearer " + $credentials.token.trim().replace(/^bearer\\s+/i, "")}}',
-			},
-		},
-	};
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		return withHeaders(requestOptions, { Authorization: `Bearer ${bareToken(credentials.token)}` });
+	}
 
 	test: ICredentialTestRequest = {
 		request: {

@@ -1,8 +1,9 @@
 import type {
-	IAuthenticateGeneric,
 	Icon,
+	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
+	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
 
@@ -69,15 +70,16 @@ export class TulipApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			auth: {
-				username: '={{$credentials.apiKey.trim()}}',
-				password: '={{$credentials.apiSecret}}',
-			},
-		},
-	};
+	// HTTP Basic: the API key is the user name, the secret the password.
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		return {
+			...requestOptions,
+			auth: { username: String(credentials.apiKey ?? '').trim(), password: String(credentials.apiSecret ?? '') },
+		};
+	}
 
 	test: ICredentialTestRequest = {
 		request: {

@@ -1,14 +1,16 @@
 import type {
-	IAuthenticateGeneric,
 	Icon,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
+	IHttpRequestOptions,
 	IDataObject,
 	IHttpRequestHelper,
 	IN8nHttpFullResponse,
 	INodeProperties,
 } from 'n8n-workflow';
+
+import { bareToken, withHeaders } from '../nodes/engine/auth';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -158,15 +160,13 @@ export class UnicatApi implements ICredentialType {
 		return { sessionToken: jwt };
 	}
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization:
-					'={{"Bearer " + ($credentials.authMethod === "jwt" ? String($credentials.jwtToken).trim().replace(/^bearer\\s+/i, "") : $credentials.sessionToken)}}',
-			},
-		},
-	};
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const jwt = credentials.authMethod === 'jwt' ? bareToken(credentials.jwtToken) : String(credentials.sessionToken ?? '');
+		return withHeaders(requestOptions, { Authorization: `Bearer ${jwt}` });
+	}
 
 	// GET /api/p/{project}/init is Unicat's documented cheap authenticated read for a project.
 	test: ICredentialTestRequest = {

@@ -77,6 +77,11 @@ function toNodeError(context: IExecuteFunctions, failure: ItemFailure, itemIndex
 	);
 }
 
+/**
+ * n8n's error item: `json.error` holds the message and `error` the whole error (its description and
+ * HTTP code), which n8n shows and routes to the error output. (n8n rewrites `json` of an item that
+ * carries `error` to `{ error: message }`, so nothing else goes there.)
+ */
 function errorItem(
 	context: IExecuteFunctions,
 	failure: ItemFailure,
@@ -84,10 +89,7 @@ function errorItem(
 	uncertainNote?: string,
 ): INodeExecutionData {
 	const error = toNodeError(context, failure, itemIndex, uncertainNote);
-	const json: IDataObject = { error: error.message };
-	if (error.description) json.description = error.description;
-	if (failure instanceof RequestFailure && failure.details.statusCode) json.httpCode = failure.details.statusCode;
-	return { json, error, pairedItem: { item: itemIndex } };
+	return { json: { error: error.message }, error, pairedItem: { item: itemIndex } };
 }
 
 /** Runs `worker` over `units` with at most `concurrency` in flight; stops pulling when `stop()` says so. */
