@@ -48,9 +48,15 @@ export interface DevRevLink {
 export interface DevRevState {
 	tokens: Set<string>;
 	links: Map<string, DevRevLink>;
+	/** The links' (source, target, type), to refuse a duplicate without scanning every link. */
+	linkedEnds: Set<string>;
 	/** Objects that do not exist (any other well-formed id does). */
 	missingObjects: Set<string>;
 	nextLink: number;
+}
+
+function endsKey(source: string, target: string, linkType: string): string {
+	return `${source}|${target}|${linkType}`;
 }
 
 function error(status: number, type: string, message: string, extra: Record<string, unknown> = {}): SandboxResponse {
@@ -98,11 +104,10 @@ function createLink(request: SandboxRequest, state: DevRevState): SandboxRespons
 	if (!sourceObject) return error(404, 'not_found', `Object ${source} not found`);
 	if (!targetObject) return error(404, 'not_found', `Object ${target} not found`);
 	if (sourceObject.id === targetObject.id) return error(400, 'bad_request', 'An object cannot be linked to itself');
-	for (const existing of state.links.values()) {
-		if (existing.source.id === sourceObject.id && existing.target.id === targetObject.id && existing.link_type === linkType) {
-			// DevRev does not document this case; the sandbox refuses a duplicate link.
-			return error(400, 'bad_request', 'Link already exists between these objects');
-		}
+	const ends = endsKey(sourceObject.id, targetObject.id, linkType);
+	if (state.linkedEnds.has(ends)) {
+		// DevRev does not document this case; the sandbox refuses a duplicate link.
+		return error(400, 'bad_request', 'Link already exists between these objects');
 	}
 	const number = state.nextLink++;
 	const link: DevRevLink = {
@@ -115,6 +120,7 @@ function createLink(request: SandboxRequest, state: DevRevState): SandboxRespons
 		created_date: new Date().toISOString(),
 	};
 	state.links.set(link.id, link);
+	state.linkedEnds.add(ends);
 	return {
 		status: 201,
 		body: {
@@ -149,13 +155,22 @@ function listLinks(request: SandboxRequest, state: DevRevState): SandboxResponse
 function deleteLink(request: SandboxRequest, state: DevRevState): SandboxResponse {
 	const id = body(request)?.id;
 	if (typeof id !== 'string') return error(400, 'bad_request', 'Missing required field: id');
-	if (!state.links.delete(id)) return error(404, 'not_found', `Link ${id} not found`);
+	const link = state.links.get(id);
+	if (!link) return error(404, 'not_found', `Link ${id} not found`);
+	state.links.delete(id);
+	state.linkedEnds.delete(endsKey(link.source.id, link.target.id, link.link_type));
 	return { status: 200, body: {} };
 }
 
 export const devRevSandbox: VendorModule<DevRevState> = {
 	prefix: '/devrev',
-	createState: () => ({ tokens: new Set([DEVREV_TOKEN]), links: new Map(), missingObjects: new Set(), nextLink: 1 }),
+	createState: () => ({
+		tokens: new Set([DEVREV_TOKEN]),
+		links: new Map(),
+		linkedEnds: new Set(),
+		missingObjects: new Set(),
+		nextLink: 1,
+	}),
 	rateLimited: (retryAfterSeconds) => ({
 		status: 429,
 		headers: { 'Retry-After': String(retryAfterSeconds) },
