@@ -4,23 +4,14 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { type CredentialStore, runNode, shutdownEngine } from './harness/engine';
+import { type CredentialStore, runNode } from './harness/engine';
+import { useSandbox } from './harness/use-sandbox';
 import { type VendorName, vendorCases } from './harness/vendor-cases';
-import { startSandbox, type VendorSandbox } from './sandbox';
 import { DATAGOL } from './sandbox/datagol';
 import { TULIP } from './sandbox/tulip';
 import { UNICAT_ORDERING, UNICAT_RECORDS } from './sandbox/unicat';
 
-let sandbox: VendorSandbox;
-
-beforeAll(async () => {
-	sandbox = await startSandbox();
-});
-afterAll(async () => {
-	await sandbox.stop();
-	await shutdownEngine();
-});
-beforeEach(() => sandbox.reset());
+const sandbox = useSandbox();
 
 /** A bad value: [parameter's display name, what to change in the item, words of the problem]. */
 type BadValue = [field: string, patch: IDataObject, problem: string];

@@ -1,20 +1,11 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { testCredential } from './harness/credential-test';
-import { CredentialStore, runNode, shutdownEngine } from './harness/engine';
-import { startSandbox, type VendorSandbox } from './sandbox';
+import { CredentialStore, runNode } from './harness/engine';
+import { useSandbox } from './harness/use-sandbox';
 import { DATAGOL, DATAGOL_JWT, DATAGOL_SERVICE_TOKEN, DATAGOL_VIEWER_JWT, dataGolLinkKey } from './sandbox/datagol';
 
-let sandbox: VendorSandbox;
-
-beforeAll(async () => {
-	sandbox = await startSandbox();
-});
-afterAll(async () => {
-	await sandbox.stop();
-	await shutdownEngine();
-});
-beforeEach(() => sandbox.reset());
+const sandbox = useSandbox();
 
 const { workspaceId, ordersTable, ordersCustomerColumn, ordersProductColumn, partsTable, partsSupplierColumn } = DATAGOL;
 const ORDERS_PATH = `/noCo/api/v2/workspaces/${workspaceId}/tables/${ordersTable}/linkRecordV2`;

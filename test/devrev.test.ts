@@ -1,20 +1,11 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { testCredential } from './harness/credential-test';
-import { CredentialStore, runNode, shutdownEngine } from './harness/engine';
-import { startSandbox, type VendorSandbox } from './sandbox';
+import { CredentialStore, runNode } from './harness/engine';
+import { useSandbox } from './harness/use-sandbox';
 import { DEVREV_TOKEN, type DevRevLink } from './sandbox/devrev';
 
-let sandbox: VendorSandbox;
-
-beforeAll(async () => {
-	sandbox = await startSandbox();
-});
-afterAll(async () => {
-	await sandbox.stop();
-	await shutdownEngine();
-});
-beforeEach(() => sandbox.reset());
+const sandbox = useSandbox();
 
 function credentials(token = DEVREV_TOKEN) {
 	const store = new CredentialStore();

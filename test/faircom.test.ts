@@ -1,8 +1,8 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { testCredential } from './harness/credential-test';
-import { CredentialStore, runNode, shutdownEngine, type RunResult } from './harness/engine';
-import { startSandbox, type VendorSandbox } from './sandbox';
+import { CredentialStore, runNode, type RunResult } from './harness/engine';
+import { useSandbox } from './harness/use-sandbox';
 import {
 	FAIRCOM_PASSWORD,
 	FAIRCOM_PERMANENT_TOKEN,
@@ -18,16 +18,7 @@ import {
 	sortLinks,
 } from './sandbox/faircom';
 
-let sandbox: VendorSandbox;
-
-beforeAll(async () => {
-	sandbox = await startSandbox();
-});
-afterAll(async () => {
-	await sandbox.stop();
-	await shutdownEngine();
-});
-beforeEach(() => sandbox.reset());
+const sandbox = useSandbox();
 
 const state = (): FairComState => sandbox.state.faircom;
 const endpoint = () => `${sandbox.baseUrl('faircom')}/api`;

@@ -6,32 +6,20 @@
  * made twice (an uncertain failure is reported, not repeated), FairCom's atomic call leaves all or
  * nothing and its session is always ended.
  */
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
-
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { runNode, shutdownEngine } from './harness/engine';
+import { runNode } from './harness/engine';
+import { refusingUrl, useSandbox } from './harness/use-sandbox';
 import { fairComSessions, vendorCases, type VendorCase } from './harness/vendor-cases';
-import { startSandbox, vendorModules, type Fault, type VendorSandbox } from './sandbox';
+import { vendorModules, type Fault } from './sandbox';
 
-let sandbox: VendorSandbox;
-/** A URL nothing listens on (a server was started there and closed). */
+const sandbox = useSandbox();
+/** A URL nothing listens on. */
 let closedRoot: string;
 
 beforeAll(async () => {
-	sandbox = await startSandbox();
-	const server = createServer();
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as AddressInfo;
-	await new Promise<void>((resolve) => server.close(() => resolve()));
-	closedRoot = `http://127.0.0.1:${port}`;
+	closedRoot = await refusingUrl();
 });
-afterAll(async () => {
-	await sandbox.stop();
-	await shutdownEngine();
-});
-beforeEach(() => sandbox.reset());
 
 /** Pairs per case: the first request carries the fault, the others show the rest goes on. */
 const N = 3;

@@ -8,9 +8,9 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { CredentialStore, runNode, shutdownEngine } from './harness/engine';
+import { CredentialStore, runNode } from './harness/engine';
+import { useSandbox } from './harness/use-sandbox';
 import { listSearch } from './harness/load-options';
-import { startSandbox, type VendorSandbox } from './sandbox';
 import { DATAGOL, DATAGOL_JWT, DATAGOL_SERVICE_TOKEN, dataGolLinkKey } from './sandbox/datagol';
 import {
 	FAIRCOM_PASSWORD,
@@ -31,16 +31,7 @@ import {
 	tulipLinkKey,
 } from './sandbox/tulip';
 
-let sandbox: VendorSandbox;
-
-beforeAll(async () => {
-	sandbox = await startSandbox();
-});
-afterAll(async () => {
-	await sandbox.stop();
-	await shutdownEngine();
-});
-beforeEach(() => sandbox.reset());
+const sandbox = useSandbox();
 
 /** A resource locator value as the editor stores it. */
 const rl = (value: string, mode = 'list', cachedResultName?: string) => ({

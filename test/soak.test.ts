@@ -8,20 +8,11 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { runNode, shutdownEngine } from './harness/engine';
+import { runNode } from './harness/engine';
+import { useSandbox } from './harness/use-sandbox';
 import { fairComSessions, vendorCases, type VendorCase } from './harness/vendor-cases';
-import { startSandbox, type VendorSandbox } from './sandbox';
 
-let sandbox: VendorSandbox;
-
-beforeAll(async () => {
-	sandbox = await startSandbox();
-});
-afterAll(async () => {
-	await sandbox.stop();
-	await shutdownEngine();
-});
-beforeEach(() => sandbox.reset());
+const sandbox = useSandbox();
 
 const ITEMS = 5000;
 /** Shares of requests that meet each fault: 4% + 3% + 3% = 10%. */

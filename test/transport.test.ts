@@ -1,21 +1,12 @@
 /** Transport rules every node shares: TLS with self-signed certificates, and stopping on cancel. */
 import type { IDataObject } from 'n8n-workflow';
 
-import { CredentialStore, runNode, shutdownEngine } from './harness/engine';
-import { startSandbox, type VendorSandbox } from './sandbox';
+import { CredentialStore, runNode } from './harness/engine';
+import { useSandbox } from './harness/use-sandbox';
 import { DEVREV_TOKEN } from './sandbox/devrev';
 import { FAIRCOM_PASSWORD, FAIRCOM_USERNAME, fairComActions, listLinks } from './sandbox/faircom';
 
-let sandbox: VendorSandbox;
-
-beforeAll(async () => {
-	sandbox = await startSandbox();
-});
-afterAll(async () => {
-	await sandbox.stop();
-	await shutdownEngine();
-});
-beforeEach(() => sandbox.reset());
+const sandbox = useSandbox();
 
 describe('FairCom over HTTPS with a self-signed certificate', () => {
 	function overHttps(ignoreSslIssues: boolean) {

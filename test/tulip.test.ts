@@ -1,8 +1,8 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { testCredential } from './harness/credential-test';
-import { CredentialStore, runNode, shutdownEngine } from './harness/engine';
-import { startSandbox, type VendorSandbox } from './sandbox';
+import { CredentialStore, runNode } from './harness/engine';
+import { useSandbox } from './harness/use-sandbox';
 import {
 	TULIP,
 	TULIP_ACCOUNT_KEY,
@@ -14,16 +14,7 @@ import {
 	tulipLinkKey,
 } from './sandbox/tulip';
 
-let sandbox: VendorSandbox;
-
-beforeAll(async () => {
-	sandbox = await startSandbox();
-});
-afterAll(async () => {
-	await sandbox.stop();
-	await shutdownEngine();
-});
-beforeEach(() => sandbox.reset());
+const sandbox = useSandbox();
 
 interface CredentialFields {
 	instanceUrl?: string;

@@ -1,8 +1,8 @@
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { testCredential } from './harness/credential-test';
-import { CredentialStore, runNode, shutdownEngine } from './harness/engine';
-import { startSandbox, type VendorSandbox } from './sandbox';
+import { CredentialStore, runNode } from './harness/engine';
+import { refusingUrl, useSandbox } from './harness/use-sandbox';
 import {
 	expireUnicatJwts,
 	issueUnicatJwt,
@@ -17,16 +17,7 @@ import {
 	type UnicatState,
 } from './sandbox/unicat';
 
-let sandbox: VendorSandbox;
-
-beforeAll(async () => {
-	sandbox = await startSandbox();
-});
-afterAll(async () => {
-	await sandbox.stop();
-	await shutdownEngine();
-});
-beforeEach(() => sandbox.reset());
+const sandbox = useSandbox();
 
 const state = (): UnicatState => sandbox.state.unicat;
 const LINK_PATH = `/api/p/${UNICAT_PROJECT_GID}/records/link`;
@@ -477,9 +468,7 @@ describe('Unicat Link is not idempotent', () => {
 
 	test('a refused connection is retried: nothing was sent', async () => {
 		// A closed port: every attempt is refused, so the node retries up to Max Retries and fails cleanly.
-		const closed = await startSandbox();
-		const url = closed.baseUrl('unicat');
-		await closed.stop();
+		const url = `${await refusingUrl()}/unicat`;
 		const store = new CredentialStore();
 		const jwt = issueUnicatJwt(state());
 		store.set('unicatApi', { baseUrl: url, projectGid: UNICAT_PROJECT_GID, authMethod: 'jwt', jwtToken: jwt, sessionToken: '' });
