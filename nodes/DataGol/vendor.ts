@@ -5,7 +5,7 @@ import type { FailureInfo, Vendor, VendorErrorText, VendorRequest } from '../eng
 import { RequestFailure, saysNoChangeNeeded, VendorReportedError } from '../engine';
 import { uuid } from '../engine/validation';
 
-export const DEFAULT_BASE_URL = 'https://be.datagol.ai';
+const DEFAULT_BASE_URL = 'https://be.datagol.ai';
 
 /**
  * DataGOL's error bodies are undocumented; self-hosted installs answer like a Spring service
@@ -52,19 +52,19 @@ export const dataGol: Vendor = {
 };
 
 /** The API root without a trailing slash or a pasted `/noCo/api/v2` suffix. */
-export function normaliseBaseUrl(value: unknown): string {
+function normaliseBaseUrl(value: unknown): string {
 	const text = typeof value === 'string' && value.trim() !== '' ? value.trim() : DEFAULT_BASE_URL;
 	return text.replace(/\/+$/, '').replace(/\/noCo(\/api(\/v2)?)?$/i, '');
 }
 
 /** A UUID (workspace, workbook, link column). */
-export const uuidSchema = uuid();
+const uuidSchema = uuid();
 
 /**
  * A record (row) id: a non-negative whole number. Expressions often hand over text ("42"), which is
  * accepted; "1.5", "-1", "abc" are not.
  */
-export const recordIdSchema = z.preprocess(
+const recordIdSchema = z.preprocess(
 	(value) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value),
 	z
 		.number({

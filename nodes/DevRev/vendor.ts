@@ -83,7 +83,7 @@ function endMatches(end: unknown, wanted: string): boolean {
 /** links.list pages read when looking a link up by its ends (100 links each). */
 const MAX_LIST_PAGES = 50;
 
-export interface LinkEnds {
+interface LinkEnds {
 	linkType: string;
 	source: string;
 	target: string;

@@ -4,7 +4,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { executeLinkNode } from '../engine';
 import { fairComMethods } from './methods';
 import { link, linkOptions, sharedProperties, unlink, unlinkOptions } from './operations';
-import { fairCom, fairComFor } from './vendor';
+import { fairCom } from './vendor';
 
 export class FairCom implements INodeType {
 	description: INodeTypeDescription = {
@@ -52,8 +52,6 @@ export class FairCom implements INodeType {
 	methods = fairComMethods;
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		// Only the credential's non-secret choice of method is read: a session per execution, or none.
-		const credentials = await this.getCredentials(fairCom.credentialType);
-		return await executeLinkNode(this, fairComFor(credentials), [link, unlink]);
+		return await executeLinkNode(this, fairCom, [link, unlink]);
 	}
 }

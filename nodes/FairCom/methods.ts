@@ -1,7 +1,7 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
 import { listFromVendor, listProblem, searchItems, textField } from '../engine';
-import { envelope, fairCom, fairComFor } from './vendor';
+import { envelope, fairCom } from './vendor';
 
 /**
  * The label pickers: `listLabels` (api admin) with the credential alone. With username and
@@ -20,8 +20,7 @@ function isObject(value: unknown): value is IDataObject {
 }
 
 async function readLabels(context: ILoadOptionsFunctions): Promise<Label[]> {
-	const credentials = await context.getCredentials(fairCom.credentialType);
-	const body = await listFromVendor(context, fairComFor(credentials), async ({ send, session }) => {
+	const body = await listFromVendor(context, fairCom, async ({ send, session }) => {
 		const response = await send(envelope('admin', 'listLabels', {}, session), true);
 		return response.body;
 	});

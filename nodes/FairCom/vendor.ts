@@ -1,10 +1,10 @@
-import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import type { FollowUp, SessionLifecycle, Vendor, VendorErrorText, VendorRequest } from '../engine';
 import { RequestFailure, VendorReportedError } from '../engine';
 
 /** FairCom's errorCode for an unknown or expired authToken: one new session and one retry. */
-export const SESSION_EXPIRED = 12031;
+const SESSION_EXPIRED = 12031;
 
 /**
  * Every FairCom action goes to the one endpoint as a JSON envelope:
@@ -119,6 +119,9 @@ const passwordSession: SessionLifecycle = {
 		if (ended !== undefined && vendorCodeOf(ended) !== SESSION_EXPIRED) throw ended;
 	},
 	isExpired: (error) => vendorCodeOf(error) === SESSION_EXPIRED,
+	// With a given authToken there is no session to open or end: the credential's `authenticate` adds
+	// the token to every request, and a session the user owns is never deleted.
+	usedWith: (credentials) => credentials.authentication !== 'authToken',
 };
 
 export const fairCom: Vendor = {
@@ -137,12 +140,3 @@ export const fairCom: Vendor = {
 	skipSslCertificateValidation: (credentials) => credentials.ignoreSslIssues === true,
 	session: passwordSession,
 };
-
-/**
- * The vendor for one execution. With a given authToken there is no session to open or end: the
- * credential's `authenticate` adds the token to every request, and a session the user owns is
- * never deleted. Only the (non-secret) choice of method is read here.
- */
-export function fairComFor(credentials: ICredentialDataDecryptedObject): Vendor {
-	return credentials.authentication === 'authToken' ? { ...fairCom, session: undefined } : fairCom;
-}

@@ -118,7 +118,7 @@ export const languageOptionsSchema = z
 	})
 	.passthrough();
 
-export type LanguageOptions = { language?: string; languages?: string[] };
+type LanguageOptions = { language?: string; languages?: string[] };
 
 export function languageFields(options: LanguageOptions): IDataObject {
 	return {

@@ -1,8 +1,6 @@
-export { executeLinkNode, groupIntoUnits, runLinkOperation } from './run';
-export { optionsCollection, readEngineSettings } from './options';
-export { ItemInputError, readItemParams } from './params';
+export { executeLinkNode, groupIntoUnits } from './run';
+export { optionsCollection } from './options';
 export { listFromVendor, listProblem, searchItems, textField } from './lists';
-export type { ListOptions, ListRequests } from './lists';
 export { RequestFailure, retryAfterMs, retryDelayMs } from './transport';
 export { saysNoChangeNeeded } from './no-change';
 export { Pacer } from './pacer';

@@ -53,9 +53,11 @@ export async function listFromVendor<T>(
 	read: (requests: ListRequests) => Promise<T>,
 	options: ListOptions = {},
 ): Promise<T> {
-	const transport = await openTransport(context, vendor, { timeoutMs: LIST_TIMEOUT_MS, maxRetries: LIST_RETRIES });
+	const { transport, session: lifecycle } = await openTransport(context, vendor, {
+		timeoutMs: LIST_TIMEOUT_MS,
+		maxRetries: LIST_RETRIES,
+	});
 	const send: FollowUp = async (request, idempotent) => await transport.send(request, idempotent, '');
-	const lifecycle = vendor.session;
 	try {
 		const session = lifecycle ? await lifecycle.open(send) : undefined;
 		try {

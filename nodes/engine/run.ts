@@ -4,7 +4,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { readEngineSettings } from './options';
 import { ItemInputError, readItemParams } from './params';
 import { openTransport, RequestFailure, toRequestFailure, type Transport } from './transport';
-import type { FailureInfo, FollowUp, LinkOperation, SessionToken, Vendor, VendorRequest } from './types';
+import type { FailureInfo, FollowUp, LinkOperation, SessionLifecycle, SessionToken, Vendor, VendorRequest } from './types';
 
 interface ValidItem<Params> {
 	index: number;
@@ -113,7 +113,7 @@ async function runPool<T>(
  * requests, sends them with bounded concurrency, pacing and safe retries, and returns exactly one
  * output item per input item, in input order, with pairedItem.
  */
-export async function runLinkOperation<Params>(
+async function runLinkOperation<Params>(
 	context: IExecuteFunctions,
 	vendor: Vendor,
 	operation: LinkOperation<Params>,
@@ -148,13 +148,13 @@ export async function runLinkOperation<Params>(
 
 	if (valid.length > 0) {
 		const signal = context.getExecutionCancelSignal?.();
-		const transport = await openTransport(context, vendor, {
+		const { transport, session } = await openTransport(context, vendor, {
 			timeoutMs: settings.timeoutMs,
 			maxRetries: settings.maxRetries,
 			ratePerSecond: settings.ratePerSecond,
 			signal,
 		});
-		const sessions = new SessionKeeper(context, vendor, transport);
+		const sessions = new SessionKeeper(context, vendor, transport, session);
 		const units = groupIntoUnits(valid, operation, settings.batchSize);
 
 		try {
@@ -211,8 +211,8 @@ function cancelled(): RequestFailure {
 }
 
 /**
- * Holds the vendor's per-execution session (if it has one): opened on first use, renewed once when
- * the vendor says it expired, and always closed at the end.
+ * Holds the per-execution session (if the vendor and credential use one): opened on first use,
+ * renewed once when the vendor says it expired, and always closed at the end.
  */
 class SessionKeeper {
 	private token: Promise<SessionToken> | undefined;
@@ -221,13 +221,14 @@ class SessionKeeper {
 		private readonly context: IExecuteFunctions,
 		private readonly vendor: Vendor,
 		private readonly transport: Transport,
+		private readonly lifecycle: SessionLifecycle | undefined,
 	) {}
 
 	private readonly plainSend: FollowUp = async (request, idempotent) =>
 		await this.transport.send(request, idempotent, '');
 
 	private current(): Promise<SessionToken> | undefined {
-		const lifecycle = this.vendor.session;
+		const { lifecycle } = this;
 		if (!lifecycle) return undefined;
 		this.token ??= lifecycle.open(this.plainSend);
 		return this.token;
@@ -238,7 +239,7 @@ class SessionKeeper {
 		idempotent: boolean,
 		scope: string,
 	) {
-		const lifecycle = this.vendor.session;
+		const { lifecycle } = this;
 		const tokenPromise = this.current();
 		if (!lifecycle || !tokenPromise) return await this.transport.send(build(undefined), idempotent, scope);
 		const attempt = await this.transport.send(build(await tokenPromise), idempotent, scope).then(
@@ -254,7 +255,7 @@ class SessionKeeper {
 
 	/** Ends the session; a failure to end it is logged, since the links themselves are done. */
 	async close(): Promise<void> {
-		const lifecycle = this.vendor.session;
+		const { lifecycle } = this;
 		if (!lifecycle || !this.token) return;
 		let token: SessionToken;
 		try {

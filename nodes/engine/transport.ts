@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { Pacer } from './pacer';
 import { sleepWithAbort } from './sleep';
-import type { Vendor, VendorErrorText, VendorRequest, VendorResponse } from './types';
+import type { SessionLifecycle, Vendor, VendorErrorText, VendorRequest, VendorResponse } from './types';
 import { VendorReportedError } from './types';
 
 /** Network errors that prove the request never left this machine. */
@@ -12,7 +12,7 @@ const RETRYABLE_STATUS = new Set([502, 503, 504]);
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 30_000;
 /** Longest Retry-After the engine waits out; a vendor asking for more gets a clear error instead. */
-export const MAX_RETRY_AFTER_MS = 120_000;
+const MAX_RETRY_AFTER_MS = 120_000;
 
 /** Why a request failed, stripped of anything that could carry a secret (headers, request config). */
 export class RequestFailure extends Error {
@@ -40,7 +40,7 @@ export class RequestFailure extends Error {
 	}
 }
 
-export interface TransportSettings {
+interface TransportSettings {
 	baseUrl: string;
 	timeoutMs: number;
 	maxRetries: number;
@@ -103,7 +103,7 @@ function describeNetworkError(vendor: Vendor, code: string | undefined, timeoutM
 }
 
 /** A failure for an HTTP error answer (status >= 400). */
-export function httpFailure(vendor: Vendor, response: VendorResponse): RequestFailure {
+function httpFailure(vendor: Vendor, response: VendorResponse): RequestFailure {
 	const text = vendor.describeError(response.statusCode, response.body) ?? unrecognisedAnswer(response.body);
 	return new RequestFailure(`${vendor.displayName} answered ${response.statusCode}: ${text.message}`, {
 		description: text.description,
@@ -296,14 +296,15 @@ export class Transport {
 }
 
 /**
- * A Transport for the node's credential: reads the vendor's base URL and TLS choice from the
- * credential's non-secret fields (a bad URL is a clear node error) and paces to `ratePerSecond`.
+ * A Transport for the node's credential: reads the vendor's base URL, TLS choice and whether a
+ * session is needed from the credential's non-secret fields (a bad URL is a clear node error), and
+ * paces to `ratePerSecond`.
  */
 export async function openTransport(
 	context: IExecuteFunctions | ILoadOptionsFunctions,
 	vendor: Vendor,
 	settings: { timeoutMs: number; maxRetries: number; ratePerSecond?: number; signal?: AbortSignal },
-): Promise<Transport> {
+): Promise<{ transport: Transport; session: SessionLifecycle | undefined }> {
 	const credentials = await context.getCredentials(vendor.credentialType);
 	let baseUrl: string;
 	try {
@@ -313,7 +314,7 @@ export async function openTransport(
 			description: `Check the ${vendor.displayName} credential.`,
 		});
 	}
-	return new Transport(
+	const transport = new Transport(
 		context,
 		vendor,
 		{
@@ -325,4 +326,6 @@ export async function openTransport(
 		new Pacer(settings.ratePerSecond, settings.signal),
 		settings.signal,
 	);
+	const { session } = vendor;
+	return { transport, session: session && (session.usedWith?.(credentials) ?? true) ? session : undefined };
 }

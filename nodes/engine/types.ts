@@ -105,6 +105,8 @@ export interface SessionLifecycle {
 	close: (send: FollowUp, token: SessionToken) => Promise<void>;
 	/** True when a failure means the session expired and one new session + one retry may fix it. */
 	isExpired: (error: unknown) => boolean;
+	/** Whether this credential works through a session (FairCom: not with a given authToken). */
+	usedWith?: (credentials: ICredentialDataDecryptedObject) => boolean;
 }
 
 /** Everything that is one vendor's own and the same for all its operations. */
