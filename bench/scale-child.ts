@@ -27,7 +27,7 @@ async function main() {
 	const [baseUrl, countText] = process.argv.slice(2);
 	const count = Number(countText);
 	const credentials = new CredentialStore();
-	credentials.set('dataGolApi', { baseUrl, token: DATAGOL_JWT, authHeader: 'bearer' });
+	credentials.set('recordLinksDataGolApi', { baseUrl, token: DATAGOL_JWT, authHeader: 'bearer' });
 	const items = Array.from({ length: count }, (_, i) => ({ source: i + 1, destination: (i % 5000) + 1 }));
 	let sampledRss = process.memoryUsage.rss();
 	const baselineRss = sampledRss;

@@ -39,11 +39,11 @@ export interface VendorInfo {
 }
 
 export const VENDORS: VendorInfo[] = [
-	{ key: 'datagol', displayName: 'DataGOL', node: 'dataGol', credentialType: 'dataGolApi', nodeFile: 'dist/nodes/DataGol/DataGol.node.js' },
-	{ key: 'tulip', displayName: 'Tulip', node: 'tulip', credentialType: 'tulipApi', nodeFile: 'dist/nodes/Tulip/Tulip.node.js' },
-	{ key: 'unicat', displayName: 'Unicat', node: 'unicat', credentialType: 'unicatApi', nodeFile: 'dist/nodes/Unicat/Unicat.node.js' },
-	{ key: 'faircom', displayName: 'FairCom', node: 'fairCom', credentialType: 'fairComApi', nodeFile: 'dist/nodes/FairCom/FairCom.node.js' },
-	{ key: 'devrev', displayName: 'DevRev', node: 'devRev', credentialType: 'devRevApi', nodeFile: 'dist/nodes/DevRev/DevRev.node.js' },
+	{ key: 'datagol', displayName: 'DataGOL', node: 'dataGol', credentialType: 'recordLinksDataGolApi', nodeFile: 'dist/nodes/DataGol/DataGol.node.js' },
+	{ key: 'tulip', displayName: 'Tulip', node: 'tulip', credentialType: 'recordLinksTulipApi', nodeFile: 'dist/nodes/Tulip/Tulip.node.js' },
+	{ key: 'unicat', displayName: 'Unicat', node: 'unicat', credentialType: 'recordLinksUnicatApi', nodeFile: 'dist/nodes/Unicat/Unicat.node.js' },
+	{ key: 'faircom', displayName: 'FairCom', node: 'fairCom', credentialType: 'recordLinksFairComApi', nodeFile: 'dist/nodes/FairCom/FairCom.node.js' },
+	{ key: 'devrev', displayName: 'DevRev', node: 'devRev', credentialType: 'recordLinksDevRevApi', nodeFile: 'dist/nodes/DevRev/DevRev.node.js' },
 ];
 
 export type Log = (line: string) => void;

@@ -13,7 +13,7 @@ const PARTS_PATH = `/noCo/api/v2/workspaces/${workspaceId}/tables/${partsTable}/
 
 function credentials(token = DATAGOL_JWT, authHeader = 'bearer', baseUrl = sandbox.baseUrl('datagol')) {
 	const store = new CredentialStore();
-	store.set('dataGolApi', { token, authHeader, baseUrl });
+	store.set('recordLinksDataGolApi', { token, authHeader, baseUrl });
 	return store;
 }
 
@@ -312,12 +312,12 @@ describe('DataGOL Unlink', () => {
 describe('DataGOL credential', () => {
 	test('the credential test passes with a JWT as Bearer and with a service token as x-auth-token', async () => {
 		const baseUrl = sandbox.baseUrl('datagol');
-		expect(await testCredential('dataGolApi', { baseUrl, token: DATAGOL_JWT, authHeader: 'bearer' })).toMatchObject({
+		expect(await testCredential('recordLinksDataGolApi', { baseUrl, token: DATAGOL_JWT, authHeader: 'bearer' })).toMatchObject({
 			ok: true,
 			status: 200,
 		});
 		expect(
-			await testCredential('dataGolApi', { baseUrl, token: DATAGOL_SERVICE_TOKEN, authHeader: 'xAuthToken' }),
+			await testCredential('recordLinksDataGolApi', { baseUrl, token: DATAGOL_SERVICE_TOKEN, authHeader: 'xAuthToken' }),
 		).toMatchObject({ ok: true, status: 200 });
 
 		const [bearer, xAuth] = sandbox.requests;
@@ -334,7 +334,7 @@ describe('DataGOL credential', () => {
 		['a service token in the Bearer header', DATAGOL_SERVICE_TOKEN, 'bearer'],
 		['a JWT in the x-auth-token header', DATAGOL_JWT, 'xAuthToken'],
 	])('the credential test fails with %s (401)', async (_case, token, authHeader) => {
-		const result = await testCredential('dataGolApi', { baseUrl: sandbox.baseUrl('datagol'), token, authHeader });
+		const result = await testCredential('recordLinksDataGolApi', { baseUrl: sandbox.baseUrl('datagol'), token, authHeader });
 		expect(result).toMatchObject({ ok: false, status: 401 });
 		expect(sandbox.requests).toHaveLength(1);
 	});
@@ -344,7 +344,7 @@ describe('DataGOL credential', () => {
 		['with /noCo/api/v2 pasted', '/noCo/api/v2/'],
 	])('a base URL %s still reaches the right endpoints', async (_case, suffix) => {
 		const baseUrl = `${sandbox.baseUrl('datagol')}${suffix}`;
-		expect(await testCredential('dataGolApi', { baseUrl, token: DATAGOL_JWT, authHeader: 'bearer' })).toMatchObject({ ok: true });
+		expect(await testCredential('recordLinksDataGolApi', { baseUrl, token: DATAGOL_JWT, authHeader: 'bearer' })).toMatchObject({ ok: true });
 
 		const result = await run('link', [order(1, 1)], { store: credentials(DATAGOL_JWT, 'bearer', baseUrl) });
 

@@ -9,7 +9,7 @@ const sandbox = useSandbox();
 
 function credentials(token = DEVREV_TOKEN) {
 	const store = new CredentialStore();
-	store.set('devRevApi', { token, baseUrl: sandbox.baseUrl('devrev') });
+	store.set('recordLinksDevRevApi', { token, baseUrl: sandbox.baseUrl('devrev') });
 	return store;
 }
 
@@ -224,8 +224,8 @@ describe('DevRev Unlink', () => {
 describe('DevRev credential', () => {
 	test('the credential test passes with a good token and fails with a bad one', async () => {
 		const baseUrl = sandbox.baseUrl('devrev');
-		expect(await testCredential('devRevApi', { token: DEVREV_TOKEN, baseUrl })).toMatchObject({ ok: true, status: 200 });
-		expect(await testCredential('devRevApi', { token: 'wrong', baseUrl: `${baseUrl}/` })).toMatchObject({
+		expect(await testCredential('recordLinksDevRevApi', { token: DEVREV_TOKEN, baseUrl })).toMatchObject({ ok: true, status: 200 });
+		expect(await testCredential('recordLinksDevRevApi', { token: 'wrong', baseUrl: `${baseUrl}/` })).toMatchObject({
 			ok: false,
 			status: 401,
 		});
@@ -234,7 +234,7 @@ describe('DevRev credential', () => {
 
 	test('a token pasted with "Bearer " is sent once, not twice', async () => {
 		const store = new CredentialStore();
-		store.set('devRevApi', { token: `  Bearer ${DEVREV_TOKEN} `, baseUrl: `${sandbox.baseUrl('devrev')}/` });
+		store.set('recordLinksDevRevApi', { token: `  Bearer ${DEVREV_TOKEN} `, baseUrl: `${sandbox.baseUrl('devrev')}/` });
 
 		const result = await runNode({
 			node: 'devRev',
@@ -250,7 +250,7 @@ describe('DevRev credential', () => {
 	test('a rejected token fails the node with DevRev\'s 401 and never shows the token', async () => {
 		const secret = 'devrev-secret-that-must-not-leak';
 		const store = new CredentialStore();
-		store.set('devRevApi', { token: secret, baseUrl: sandbox.baseUrl('devrev') });
+		store.set('recordLinksDevRevApi', { token: secret, baseUrl: sandbox.baseUrl('devrev') });
 
 		const result = await runNode({
 			node: 'devRev',

@@ -31,7 +31,7 @@ const bodies = (action?: string) =>
 
 function credentials(data: IDataObject = {}) {
 	const store = new CredentialStore();
-	store.set('fairComApi', {
+	store.set('recordLinksFairComApi', {
 		endpoint: endpoint(),
 		authentication: 'password',
 		username: FAIRCOM_USERNAME,
@@ -565,7 +565,7 @@ describe('FairCom input validation', () => {
 
 describe('FairCom credential test', () => {
 	test('a good username and password pass', async () => {
-		const result = await testCredential('fairComApi', credentials().get('fairComApi'));
+		const result = await testCredential('recordLinksFairComApi', credentials().get('recordLinksFairComApi'));
 		expect(result).toEqual({ ok: true, status: 200 });
 		expect(bodies()).toEqual([
 			{ api: 'admin', action: 'createSession', params: { username: FAIRCOM_USERNAME, password: FAIRCOM_PASSWORD } },
@@ -573,22 +573,22 @@ describe('FairCom credential test', () => {
 	});
 
 	test('a wrong password fails although FairCom answers HTTP 200', async () => {
-		const result = await testCredential('fairComApi', credentials({ password: 'nope' }).get('fairComApi'));
+		const result = await testCredential('recordLinksFairComApi', credentials({ password: 'nope' }).get('recordLinksFairComApi'));
 		expect(result).toEqual({ ok: false, status: 200, message: 'FairCom refused the password' });
 	});
 
 	test('an unknown username fails', async () => {
-		const result = await testCredential('fairComApi', credentials({ username: 'nobody' }).get('fairComApi'));
+		const result = await testCredential('recordLinksFairComApi', credentials({ username: 'nobody' }).get('recordLinksFairComApi'));
 		expect(result).toEqual({ ok: false, status: 200, message: 'FairCom does not know this username' });
 	});
 
 	test('a given authToken is checked with pingSession', async () => {
-		expect(await testCredential('fairComApi', tokenCredentials(FAIRCOM_PERMANENT_TOKEN).get('fairComApi'))).toEqual({
+		expect(await testCredential('recordLinksFairComApi', tokenCredentials(FAIRCOM_PERMANENT_TOKEN).get('recordLinksFairComApi'))).toEqual({
 			ok: true,
 			status: 200,
 		});
 		expect(bodies()).toEqual([{ api: 'admin', action: 'pingSession', params: {}, authToken: FAIRCOM_PERMANENT_TOKEN }]);
-		expect(await testCredential('fairComApi', tokenCredentials('not-a-real-token-0000').get('fairComApi'))).toEqual({
+		expect(await testCredential('recordLinksFairComApi', tokenCredentials('not-a-real-token-0000').get('recordLinksFairComApi'))).toEqual({
 			ok: false,
 			status: 200,
 			message: 'The auth token does not match any active FairCom session: it is wrong or has expired',

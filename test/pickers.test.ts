@@ -64,7 +64,7 @@ describe('DataGOL pickers', () => {
 
 	function credentials(token = DATAGOL_JWT, authHeader = 'bearer') {
 		const store = new CredentialStore();
-		store.set('dataGolApi', { token, authHeader, baseUrl: sandbox.baseUrl('datagol') });
+		store.set('recordLinksDataGolApi', { token, authHeader, baseUrl: sandbox.baseUrl('datagol') });
 		return store;
 	}
 
@@ -277,7 +277,7 @@ describe('DataGOL pickers', () => {
 describe('Tulip pickers', () => {
 	function credentials(apiKey = TULIP_API_KEY, apiSecret = TULIP_API_SECRET, workspaceId = '') {
 		const store = new CredentialStore();
-		store.set('tulipApi', { instanceUrl: sandbox.baseUrl('tulip'), apiKey, apiSecret, workspaceId });
+		store.set('recordLinksTulipApi', { instanceUrl: sandbox.baseUrl('tulip'), apiKey, apiSecret, workspaceId });
 		return store;
 	}
 
@@ -382,7 +382,7 @@ describe('FairCom pickers', () => {
 
 	function credentials(data: IDataObject = {}) {
 		const store = new CredentialStore();
-		store.set('fairComApi', {
+		store.set('recordLinksFairComApi', {
 			endpoint: endpoint(),
 			authentication: 'password',
 			username: FAIRCOM_USERNAME,

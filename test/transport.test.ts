@@ -11,7 +11,7 @@ const sandbox = useSandbox();
 describe('FairCom over HTTPS with a self-signed certificate', () => {
 	function overHttps(ignoreSslIssues: boolean) {
 		const store = new CredentialStore();
-		store.set('fairComApi', {
+		store.set('recordLinksFairComApi', {
 			endpoint: `${sandbox.secureBaseUrl('faircom')}/api`,
 			authentication: 'password',
 			username: FAIRCOM_USERNAME,
@@ -54,7 +54,7 @@ describe('cancelling an execution', () => {
 	test('stops further requests promptly', async () => {
 		sandbox.latencyMs = 40;
 		const store = new CredentialStore();
-		store.set('devRevApi', { token: DEVREV_TOKEN, baseUrl: sandbox.baseUrl('devrev') });
+		store.set('recordLinksDevRevApi', { token: DEVREV_TOKEN, baseUrl: sandbox.baseUrl('devrev') });
 		const items: IDataObject[] = Array.from({ length: 300 }, (_, n) => ({ source: `ISS-${n + 1}`, target: `TKT-${n + 1}` }));
 		let execution: { cancel(): void } | undefined;
 		let cancelledAt = 0;

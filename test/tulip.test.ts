@@ -35,7 +35,7 @@ function credentialData(fields: CredentialFields = {}) {
 
 function credentials(fields: CredentialFields = {}) {
 	const store = new CredentialStore();
-	store.set('tulipApi', credentialData(fields));
+	store.set('recordLinksTulipApi', credentialData(fields));
 	return store;
 }
 
@@ -192,7 +192,7 @@ describe('Tulip credential and URLs', () => {
 		['with /api/v3/', '/api/v3/', ''],
 	])('a workspace key and %s reach /api/v3/… (credential test and node)', async (_case, suffix, workspaceId) => {
 		const fields = { instanceUrl: `${base()}${suffix}`, workspaceId };
-		expect(await testCredential('tulipApi', credentialData(fields))).toMatchObject({ ok: true, status: 200 });
+		expect(await testCredential('recordLinksTulipApi', credentialData(fields))).toMatchObject({ ok: true, status: 200 });
 		const result = await run('link', [pair('o1', 'p1')], { store: credentials(fields) });
 
 		expect(result.error).toBeUndefined();
@@ -208,7 +208,7 @@ describe('Tulip credential and URLs', () => {
 		['the workspace field over the one in the URL', '/api/v3/w/DEFAULT', 'plant2', 'plant2', TULIP.plant2Link],
 	])('an account key and %s reach /api/v3/w/{workspace}/…', async (_case, suffix, workspaceId, workspace, tableLink) => {
 		const fields = { instanceUrl: `${base()}${suffix}`, workspaceId, apiKey: TULIP_ACCOUNT_KEY, apiSecret: TULIP_ACCOUNT_SECRET };
-		expect(await testCredential('tulipApi', credentialData(fields))).toMatchObject({ ok: true, status: 200 });
+		expect(await testCredential('recordLinksTulipApi', credentialData(fields))).toMatchObject({ ok: true, status: 200 });
 		const item = pair('a', 'b', tableLink);
 		const result = await run('link', [item], { store: credentials(fields) });
 
@@ -222,7 +222,7 @@ describe('Tulip credential and URLs', () => {
 
 	test('an account key without a workspace fails: the credential test with 403, the node with Tulip\'s message and error ID', async () => {
 		const fields = { apiKey: TULIP_ACCOUNT_KEY, apiSecret: TULIP_ACCOUNT_SECRET };
-		expect(await testCredential('tulipApi', credentialData(fields))).toMatchObject({ ok: false, status: 403 });
+		expect(await testCredential('recordLinksTulipApi', credentialData(fields))).toMatchObject({ ok: false, status: 403 });
 
 		const result = await run('link', [pair('o1', 'p1')], { store: credentials(fields) });
 
@@ -237,13 +237,13 @@ describe('Tulip credential and URLs', () => {
 		['an unknown key', { apiKey: 'apikey.2_unknown' }, 401],
 		['a workspace key in another workspace', { workspaceId: 'plant2' }, 403],
 	])('the credential test fails with %s', async (_case, fields, status) => {
-		expect(await testCredential('tulipApi', credentialData(fields))).toMatchObject({ ok: false, status });
+		expect(await testCredential('recordLinksTulipApi', credentialData(fields))).toMatchObject({ ok: false, status });
 		expect(sandbox.requests).toHaveLength(1);
 	});
 
 	test('a read-only key passes the credential test (tables:read) but cannot link (403, not retried)', async () => {
 		const fields = { apiKey: TULIP_READONLY_KEY, apiSecret: TULIP_READONLY_SECRET };
-		expect(await testCredential('tulipApi', credentialData(fields))).toMatchObject({ ok: true });
+		expect(await testCredential('recordLinksTulipApi', credentialData(fields))).toMatchObject({ ok: true });
 
 		const result = await run('link', [pair('o1', 'p1')], { store: credentials(fields) });
 

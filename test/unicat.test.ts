@@ -28,7 +28,7 @@ const authRequests = () => sandbox.requestsFor('unicat', AUTH_PATH);
 
 function apiKeyCredentials(apiKey = UNICAT_API_KEY) {
 	const store = new CredentialStore();
-	store.set('unicatApi', {
+	store.set('recordLinksUnicatApi', {
 		baseUrl: sandbox.baseUrl('unicat'),
 		projectGid: UNICAT_PROJECT_GID,
 		authMethod: 'apiKey',
@@ -41,7 +41,7 @@ function apiKeyCredentials(apiKey = UNICAT_API_KEY) {
 
 function jwtCredentials(jwt: string) {
 	const store = new CredentialStore();
-	store.set('unicatApi', {
+	store.set('recordLinksUnicatApi', {
 		baseUrl: sandbox.baseUrl('unicat'),
 		projectGid: UNICAT_PROJECT_GID,
 		authMethod: 'jwt',
@@ -131,10 +131,10 @@ describe('Unicat Link', () => {
 		expect(children(R.winter)).toEqual([created]);
 
 		// One login: POST auth {api_key}; the link carried the JWT from the auth answer's header.
-		expect(store.logins.get('unicatApi')).toBe(1);
+		expect(store.logins.get('recordLinksUnicatApi')).toBe(1);
 		expect(authRequests()).toHaveLength(1);
 		expect(authRequests()[0].body).toEqual({ api_key: UNICAT_API_KEY });
-		const jwt = store.get('unicatApi').sessionToken as string;
+		const jwt = store.get('recordLinksUnicatApi').sessionToken as string;
 		expect(state().jwts.has(jwt)).toBe(true);
 		expect(linkRequests()).toHaveLength(1);
 		expect(linkRequests()[0].headers.authorization).toBe(`Bearer ${jwt}`);
@@ -169,7 +169,7 @@ describe('Unicat Link', () => {
 
 		expect(children(R.summer)).toEqual([c2, R.summerTable, c1]);
 		expect(children(R.winter)).toEqual([c3, c4]);
-		expect(store.logins.get('unicatApi')).toBe(1);
+		expect(store.logins.get('recordLinksUnicatApi')).toBe(1);
 		expect(authRequests()).toHaveLength(1);
 		expect(linkRequests()).toHaveLength(4);
 		expect(linkRequests()[1].body).toEqual({
@@ -209,8 +209,8 @@ describe('Unicat Link', () => {
 	test('logs in again when the stored JWT has expired, and retries the refused request once', async () => {
 		const store = apiKeyCredentials();
 		await link([{ record: R.chair, parent: R.winter }], store);
-		const firstJwt = store.get('unicatApi').sessionToken as string;
-		expect(store.logins.get('unicatApi')).toBe(1);
+		const firstJwt = store.get('recordLinksUnicatApi').sessionToken as string;
+		expect(store.logins.get('recordLinksUnicatApi')).toBe(1);
 
 		expireUnicatJwts(state());
 		const result = await link(
@@ -223,9 +223,9 @@ describe('Unicat Link', () => {
 
 		expect(result.error).toBeUndefined();
 		expect(json(result.items).map((item) => item.gid)).toEqual([unicatCreatedGid(2), unicatCreatedGid(3)]);
-		expect(store.logins.get('unicatApi')).toBe(2);
+		expect(store.logins.get('recordLinksUnicatApi')).toBe(2);
 		expect(authRequests()).toHaveLength(2);
-		const secondJwt = store.get('unicatApi').sessionToken as string;
+		const secondJwt = store.get('recordLinksUnicatApi').sessionToken as string;
 		expect(secondJwt).not.toBe(firstJwt);
 		// Link requests: the first run's; then the refused one (old JWT), the engine's repeat through
 		// n8n's re-login path (old JWT again → 401 → login), its retry, and the next item.
@@ -250,7 +250,7 @@ describe('Unicat Link', () => {
 
 		expect(result.error).toBeUndefined();
 		expect(json(result.items).map((item) => item.gid)).toEqual([1, 2, 3, 4].map(unicatCreatedGid));
-		expect(store.logins.get('unicatApi')).toBe(2);
+		expect(store.logins.get('recordLinksUnicatApi')).toBe(2);
 		expect(authRequests()).toHaveLength(2);
 		expect(linkRequests()).toHaveLength(6);
 		expect(children(R.winter)).toEqual([1, 2, 3, 4].map(unicatCreatedGid));
@@ -274,7 +274,7 @@ describe('Unicat Link', () => {
 		expect(result.items[0].json.gid).toBe(unicatCreatedGid(1));
 		expect(authRequests()).toHaveLength(0);
 		expect(linkRequests()[0].headers.authorization).toBe(`Bearer ${jwt}`);
-		expect(store.get('unicatApi').sessionToken).toBe('');
+		expect(store.get('recordLinksUnicatApi').sessionToken).toBe('');
 		expectNoSecrets(result.items, [jwt]);
 	});
 
@@ -471,7 +471,7 @@ describe('Unicat Link is not idempotent', () => {
 		const url = `${await refusingUrl()}/unicat`;
 		const store = new CredentialStore();
 		const jwt = issueUnicatJwt(state());
-		store.set('unicatApi', { baseUrl: url, projectGid: UNICAT_PROJECT_GID, authMethod: 'jwt', jwtToken: jwt, sessionToken: '' });
+		store.set('recordLinksUnicatApi', { baseUrl: url, projectGid: UNICAT_PROJECT_GID, authMethod: 'jwt', jwtToken: jwt, sessionToken: '' });
 		const started = Date.now();
 		const result = await runNode({
 			node: 'unicat',
@@ -554,7 +554,7 @@ describe('Unicat input validation', () => {
 
 	test('an invalid Project GID in the credential fails before anything is sent', async () => {
 		const store = apiKeyCredentials();
-		store.set('unicatApi', { ...store.get('unicatApi'), projectGid: '../../admin' });
+		store.set('recordLinksUnicatApi', { ...store.get('recordLinksUnicatApi'), projectGid: '../../admin' });
 		const result = await link([{ record: R.chair, parent: R.winter }], store);
 		expect(result.error?.message).toContain('The Project GID in the Unicat credential must be a GID');
 		expect(sandbox.requestsFor('unicat')).toHaveLength(0);
@@ -630,7 +630,7 @@ describe('Unicat credential', () => {
 	});
 
 	test('a good API key logs in and reads the project (GET init)', async () => {
-		const result = await testCredential('unicatApi', data());
+		const result = await testCredential('recordLinksUnicatApi', data());
 		expect(result).toEqual({ ok: true, status: 200 });
 		expect(authRequests()).toHaveLength(1);
 		const init = sandbox.requestsFor('unicat', `/api/p/${UNICAT_PROJECT_GID}/init`);
@@ -641,7 +641,7 @@ describe('Unicat credential', () => {
 
 	test('a wrong API key fails with Unicat\'s message and never echoes the key', async () => {
 		const wrongKey = 'unicat-apikey-wrong-0002';
-		const result = await testCredential('unicatApi', data({ apiKey: wrongKey }));
+		const result = await testCredential('recordLinksUnicatApi', data({ apiKey: wrongKey }));
 		expect(result.ok).toBe(false);
 		expect(result.message).toBe(
 			'Logging in to Unicat with the API key failed: Forbidden - unknown user, or not a member of the project',
@@ -651,16 +651,16 @@ describe('Unicat credential', () => {
 	});
 
 	test('a wrong project GID fails', async () => {
-		const result = await testCredential('unicatApi', data({ projectGid: UNICAT_MISSING_GID }));
+		const result = await testCredential('recordLinksUnicatApi', data({ projectGid: UNICAT_MISSING_GID }));
 		expect(result.ok).toBe(false);
 		expect(result.message).toContain('not a member of the project');
 	});
 
 	test('a pasted JWT is tested without a login; an expired one fails with 401', async () => {
 		const jwt = issueUnicatJwt(state());
-		expect(await testCredential('unicatApi', data({ authMethod: 'jwt', apiKey: '', jwtToken: jwt }))).toEqual({ ok: true, status: 200 });
+		expect(await testCredential('recordLinksUnicatApi', data({ authMethod: 'jwt', apiKey: '', jwtToken: jwt }))).toEqual({ ok: true, status: 200 });
 		expireUnicatJwts(state());
-		const expired = await testCredential('unicatApi', data({ authMethod: 'jwt', apiKey: '', jwtToken: jwt }));
+		const expired = await testCredential('recordLinksUnicatApi', data({ authMethod: 'jwt', apiKey: '', jwtToken: jwt }));
 		expect(expired).toMatchObject({ ok: false, status: 401 });
 		expect(expired.message).toContain('Permission denied');
 		expect(authRequests()).toHaveLength(0);

@@ -33,7 +33,7 @@ const dataGolCase: Case = {
 	vendor: 'datagol',
 	async ours({ sandbox }) {
 		const credentials = new CredentialStore();
-		credentials.set('dataGolApi', { baseUrl: sandbox.baseUrl('datagol'), token: DATAGOL_JWT, authHeader: 'bearer' });
+		credentials.set('recordLinksDataGolApi', { baseUrl: sandbox.baseUrl('datagol'), token: DATAGOL_JWT, authHeader: 'bearer' });
 		return await timedRun({
 			node: 'dataGol',
 			parameters: {
@@ -84,7 +84,7 @@ function fairComCase(): Case {
 		},
 		async ours({ sandbox }) {
 			const credentials = new CredentialStore();
-			credentials.set('fairComApi', {
+			credentials.set('recordLinksFairComApi', {
 				endpoint: `${sandbox.baseUrl('faircom')}/api`,
 				authentication: 'authToken',
 				authToken: fairCom().FAIRCOM_PERMANENT_TOKEN,

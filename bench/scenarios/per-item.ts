@@ -38,7 +38,7 @@ async function ours(context: BenchContext, count: number, concurrency: number) {
 	const { sandbox } = context;
 	await sandbox.prepare(LATENCY_MS);
 	const credentials = new CredentialStore();
-	credentials.set('devRevApi', { token: DEVREV_TOKEN, baseUrl: sandbox.baseUrl('devrev') });
+	credentials.set('recordLinksDevRevApi', { token: DEVREV_TOKEN, baseUrl: sandbox.baseUrl('devrev') });
 	const run = await timedRun({
 		node: 'devRev',
 		parameters: {

@@ -52,7 +52,7 @@ const variants: Variant[] = [
 		async run({ sandbox }) {
 			const { TULIP, TULIP_API_KEY, TULIP_API_SECRET } = tulipSandbox();
 			const credentials = new CredentialStore();
-			credentials.set('tulipApi', {
+			credentials.set('recordLinksTulipApi', {
 				instanceUrl: sandbox.baseUrl('tulip'),
 				apiKey: TULIP_API_KEY,
 				apiSecret: TULIP_API_SECRET,

@@ -20,7 +20,7 @@ export class DataGol implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'dataGolApi', required: true }],
+		credentials: [{ name: 'recordLinksDataGolApi', required: true }],
 		properties: [
 			{
 				displayName: 'Operation',

@@ -40,7 +40,7 @@ function checkSuccessBody(body: unknown): void {
 
 export const dataGol: Vendor = {
 	displayName: 'DataGOL',
-	credentialType: 'dataGolApi',
+	credentialType: 'recordLinksDataGolApi',
 	baseUrl: (credentials) => normaliseBaseUrl(credentials.baseUrl),
 	describeError,
 	checkSuccessBody,

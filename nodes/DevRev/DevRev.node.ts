@@ -19,7 +19,7 @@ export class DevRev implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'devRevApi', required: true }],
+		credentials: [{ name: 'recordLinksDevRevApi', required: true }],
 		properties: [
 			{
 				displayName: 'Operation',

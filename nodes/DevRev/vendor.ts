@@ -21,7 +21,7 @@ function describeError(_statusCode: number, body: unknown): VendorErrorText | un
 
 export const devRev: Vendor = {
 	displayName: 'DevRev',
-	credentialType: 'devRevApi',
+	credentialType: 'recordLinksDevRevApi',
 	baseUrl: (credentials) => String(credentials.baseUrl ?? 'https://api.devrev.ai').trim().replace(/\/+$/, ''),
 	describeError,
 	defaultConcurrency: 8,

@@ -19,7 +19,7 @@ export class FairCom implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'fairComApi', required: true }],
+		credentials: [{ name: 'recordLinksFairComApi', required: true }],
 		properties: [
 			{
 				displayName: 'Operation',

@@ -126,7 +126,7 @@ const passwordSession: SessionLifecycle = {
 
 export const fairCom: Vendor = {
 	displayName: 'FairCom',
-	credentialType: 'fairComApi',
+	credentialType: 'recordLinksFairComApi',
 	baseUrl: (credentials) =>
 		String(credentials.endpoint ?? 'https://localhost:8443/api')
 			.trim()

@@ -20,7 +20,7 @@ export class Tulip implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'tulipApi', required: true }],
+		credentials: [{ name: 'recordLinksTulipApi', required: true }],
 		properties: [
 			{
 				displayName: 'Operation',

@@ -40,7 +40,7 @@ export function tulipApiRoot(instanceUrl: unknown, workspaceId: unknown): string
 
 export const tulip: Vendor = {
 	displayName: 'Tulip',
-	credentialType: 'tulipApi',
+	credentialType: 'recordLinksTulipApi',
 	baseUrl: (credentials) => tulipApiRoot(credentials.instanceUrl, credentials.workspaceId),
 	describeError,
 	// Links answer 204 without a body: an empty success is normal (an HTML page is not).

@@ -19,7 +19,7 @@ export class Unicat implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'unicatApi', required: true }],
+		credentials: [{ name: 'recordLinksUnicatApi', required: true }],
 		properties: [
 			{
 				displayName: 'Operation',

@@ -61,7 +61,7 @@ function checkSuccessBody(body: unknown): void {
 
 export const unicat: Vendor = {
 	displayName: 'Unicat',
-	credentialType: 'unicatApi',
+	credentialType: 'recordLinksUnicatApi',
 	baseUrl: (credentials) => {
 		const server = String(credentials.baseUrl ?? 'https://unicat.app').trim().replace(/\/+$/, '');
 		const project = String(credentials.projectGid ?? '').trim();

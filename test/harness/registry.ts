@@ -1,11 +1,11 @@
 /** The built pack (dist/), as n8n loads it: every node and credential type by name. */
 import type { ICredentialType, INodeType } from 'n8n-workflow';
 
-import { DataGolApi } from '../../dist/credentials/DataGolApi.credentials';
-import { DevRevApi } from '../../dist/credentials/DevRevApi.credentials';
-import { FairComApi } from '../../dist/credentials/FairComApi.credentials';
-import { TulipApi } from '../../dist/credentials/TulipApi.credentials';
-import { UnicatApi } from '../../dist/credentials/UnicatApi.credentials';
+import { RecordLinksDataGolApi } from '../../dist/credentials/RecordLinksDataGolApi.credentials';
+import { RecordLinksDevRevApi } from '../../dist/credentials/RecordLinksDevRevApi.credentials';
+import { RecordLinksFairComApi } from '../../dist/credentials/RecordLinksFairComApi.credentials';
+import { RecordLinksTulipApi } from '../../dist/credentials/RecordLinksTulipApi.credentials';
+import { RecordLinksUnicatApi } from '../../dist/credentials/RecordLinksUnicatApi.credentials';
 import { DataGol } from '../../dist/nodes/DataGol/DataGol.node';
 import { DevRev } from '../../dist/nodes/DevRev/DevRev.node';
 import { FairCom } from '../../dist/nodes/FairCom/FairCom.node';
@@ -21,9 +21,9 @@ export const nodeTypes: Record<string, INodeType> = {
 };
 
 export const credentialTypes: Record<string, ICredentialType> = {
-	devRevApi: new DevRevApi(),
-	dataGolApi: new DataGolApi(),
-	tulipApi: new TulipApi(),
-	unicatApi: new UnicatApi(),
-	fairComApi: new FairComApi(),
+	recordLinksDevRevApi: new RecordLinksDevRevApi(),
+	recordLinksDataGolApi: new RecordLinksDataGolApi(),
+	recordLinksTulipApi: new RecordLinksTulipApi(),
+	recordLinksUnicatApi: new RecordLinksUnicatApi(),
+	recordLinksFairComApi: new RecordLinksFairComApi(),
 };

@@ -81,7 +81,7 @@ const devRev: VendorCase = {
 	displayName: 'DevRev',
 	credentials(baseUrl) {
 		const store = new CredentialStore();
-		store.set('devRevApi', { token: DEVREV_TOKEN, baseUrl });
+		store.set('recordLinksDevRevApi', { token: DEVREV_TOKEN, baseUrl });
 		return store;
 	},
 	parameters: (options) => ({
@@ -122,7 +122,7 @@ const dataGol: VendorCase = {
 	displayName: 'DataGOL',
 	credentials(baseUrl) {
 		const store = new CredentialStore();
-		store.set('dataGolApi', { token: DATAGOL_JWT, authHeader: 'bearer', baseUrl });
+		store.set('recordLinksDataGolApi', { token: DATAGOL_JWT, authHeader: 'bearer', baseUrl });
 		return store;
 	},
 	parameters: (options) => ({
@@ -169,7 +169,7 @@ const tulip: VendorCase = {
 	displayName: 'Tulip',
 	credentials(baseUrl) {
 		const store = new CredentialStore();
-		store.set('tulipApi', { instanceUrl: baseUrl, apiKey: TULIP_API_KEY, apiSecret: TULIP_API_SECRET, workspaceId: '' });
+		store.set('recordLinksTulipApi', { instanceUrl: baseUrl, apiKey: TULIP_API_KEY, apiSecret: TULIP_API_SECRET, workspaceId: '' });
 		return store;
 	},
 	parameters: (options) => ({
@@ -227,7 +227,7 @@ const unicat: VendorCase = {
 	displayName: 'Unicat',
 	credentials(baseUrl) {
 		const store = new CredentialStore();
-		store.set('unicatApi', {
+		store.set('recordLinksUnicatApi', {
 			baseUrl,
 			projectGid: UNICAT_PROJECT_GID,
 			authMethod: 'apiKey',
@@ -298,7 +298,7 @@ const fairCom: VendorCase = {
 	displayName: 'FairCom',
 	credentials(baseUrl) {
 		const store = new CredentialStore();
-		store.set('fairComApi', {
+		store.set('recordLinksFairComApi', {
 			endpoint: `${baseUrl}/api`,
 			authentication: 'password',
 			username: FAIRCOM_USERNAME,

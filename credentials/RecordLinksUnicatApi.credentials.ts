@@ -45,8 +45,8 @@ function loginError(status: number, body: unknown): Error {
 	});
 }
 
-export class UnicatApi implements ICredentialType {
-	name = 'unicatApi';
+export class RecordLinksUnicatApi implements ICredentialType {
+	name = 'recordLinksUnicatApi';
 
 	displayName = 'Unicat API';
 

@@ -12,8 +12,8 @@ function isEnvelope(body: unknown): body is IDataObject {
 	return typeof body === 'object' && body !== null && !Array.isArray(body) && typeof (body as IDataObject).action === 'string';
 }
 
-export class FairComApi implements ICredentialType {
-	name = 'fairComApi';
+export class RecordLinksFairComApi implements ICredentialType {
+	name = 'recordLinksFairComApi';
 
 	displayName = 'FairCom API';
 

@@ -9,8 +9,8 @@ import type {
 
 import { bareToken, withHeaders } from '../nodes/engine/auth';
 
-export class DataGolApi implements ICredentialType {
-	name = 'dataGolApi';
+export class RecordLinksDataGolApi implements ICredentialType {
+	name = 'recordLinksDataGolApi';
 
 	displayName = 'DataGOL API';
 

@@ -9,8 +9,8 @@ import type {
 
 import { bareToken, withHeaders } from '../nodes/engine/auth';
 
-export class DevRevApi implements ICredentialType {
-	name = 'devRevApi';
+export class RecordLinksDevRevApi implements ICredentialType {
+	name = 'recordLinksDevRevApi';
 
 	displayName = 'DevRev API';
 

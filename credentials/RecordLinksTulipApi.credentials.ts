@@ -21,8 +21,8 @@ const API_ROOT =
 	`: (${WORKSPACE_IN_URL} ? "/w/" + ${WORKSPACE_IN_URL} : ""))` +
 	'}}';
 
-export class TulipApi implements ICredentialType {
-	name = 'tulipApi';
+export class RecordLinksTulipApi implements ICredentialType {
+	name = 'recordLinksTulipApi';
 
 	displayName = 'Tulip API';
 
