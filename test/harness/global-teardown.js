@@ -13,6 +13,7 @@ module.exports = async () => {
 	if (!directory) return;
 	const secrets = [...new Set(readLines(directory, 'secrets-'))];
 	const seen = readLines(directory, 'seen-');
+	const contractChecks = readLines(directory, 'contracts-').reduce((sum, count) => sum + count, 0);
 	rmSync(directory, { recursive: true, force: true });
 	const leaks = [];
 	for (const secret of secrets) {
@@ -20,7 +21,8 @@ module.exports = async () => {
 		const hit = seen.find((line) => variants.some((variant) => line.includes(variant)));
 		if (hit) leaks.push(`a secret of ${secret.length} characters appears in: ${hit.slice(0, 200)}`);
 	}
-	console.log(`\nSecret scan: ${secrets.length} secrets checked against ${seen.length} recorded outputs, errors, log lines and request URLs; ${leaks.length} leaks.`);
+	console.log(`\nContract check: ${contractChecks} requests and answers checked against the vendors' published contracts (test/contracts/).`);
+	console.log(`Secret scan: ${secrets.length} secrets checked against ${seen.length} recorded outputs, errors, log lines and request URLs; ${leaks.length} leaks.`);
 	if (leaks.length > 0) {
 		throw new Error(`Secrets leaked:\n${leaks.join('\n')}`);
 	}

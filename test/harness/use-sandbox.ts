@@ -1,18 +1,27 @@
+import { appendFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
 
 import { Sandbox, type VendorSandbox, vendorModules } from '../sandbox';
 import { shutdownEngine } from './engine';
 
 /**
  * A spec's vendor sandbox: started before its tests, reset before each one, stopped (with n8n-core's
- * background timers) after them all.
+ * background timers) after them all. A test fails when a request the nodes sent, or an answer the
+ * sandbox gave, departs from the vendor's published contract (test/contracts/).
  */
 export function useSandbox(): VendorSandbox {
 	const sandbox: VendorSandbox = new Sandbox(vendorModules);
 	beforeAll(async () => {
 		await sandbox.start();
 	});
+	afterEach(() => {
+		const departures = [...new Set(sandbox.contractViolations)];
+		if (departures.length > 0) throw new Error(`Departures from the vendors' contracts:\n${departures.join('\n')}`);
+	});
 	afterAll(async () => {
+		const directory = process.env.RECORD_LINKS_LEAK_DIR;
+		if (directory) appendFileSync(join(directory, `contracts-${process.pid}.jsonl`), `${sandbox.contractChecks}\n`);
 		await sandbox.stop();
 		await shutdownEngine();
 	});

@@ -9,6 +9,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { join } from 'node:path';
 import type { AddressInfo, Socket } from 'node:net';
 
+import { contractViolations } from '../contracts/check';
 import { recordSeen } from '../harness/leaks';
 
 export interface SandboxRequest {
@@ -37,8 +38,8 @@ export interface VendorModule<State> {
 	prefix: string;
 	createState(): State;
 	handle(request: SandboxRequest, state: State): SandboxResponse | Promise<SandboxResponse>;
-	/** The vendor's own 429 answer. */
-	rateLimited(retryAfterSeconds: number): SandboxResponse;
+	/** The vendor's own 429 answer (some vendors' differs by sandbox variant). */
+	rateLimited(retryAfterSeconds: number, state?: State): SandboxResponse;
 	/** The pacing scope of a request (Tulip: per table); one scope per vendor when absent. */
 	rateScope?(request: SandboxRequest): string;
 }
@@ -101,6 +102,13 @@ export class Sandbox<Modules extends Record<string, VendorModule<unknown>>> {
 	/** The same API over HTTPS with a self-signed certificate (test/sandbox/tls). */
 	private secureServer: Server | undefined;
 	private readonly sockets = new Set<Socket>();
+	/**
+	 * Requests and answers that departed from the vendor's published contract (test/contracts/), as
+	 * "vendor METHOD path: problem". Injected faults are departures on purpose and are not checked.
+	 */
+	readonly contractViolations: string[] = [];
+	/** Exchanges checked against the contracts since the sandbox started (not reset). */
+	contractChecks = 0;
 	/** Counts of faults actually injected, by kind. */
 	readonly injected: Record<string, number> = {};
 	private recordRequests = true;
@@ -123,6 +131,7 @@ export class Sandbox<Modules extends Record<string, VendorModule<unknown>>> {
 	reset(): void {
 		this.state = this.freshState();
 		this.requests.length = 0;
+		this.contractViolations.length = 0;
 		this.requestCount = 0;
 		this.rules = [];
 		this.rateLimits.clear();
@@ -192,6 +201,28 @@ export class Sandbox<Modules extends Record<string, VendorModule<unknown>>> {
 		}
 		this.server = undefined;
 		this.secureServer = undefined;
+	}
+
+	private checkContract(request: SandboxRequest, response: SandboxResponse): void {
+		// Long runs (the benchmark) record nothing and check nothing.
+		if (!this.recordRequests) return;
+		this.contractChecks++;
+		let violations: string[];
+		try {
+			violations = contractViolations({
+				vendor: request.vendor,
+				method: request.method,
+				path: request.path,
+				query: request.query,
+				body: request.body,
+				rawBody: request.rawBody,
+				status: response.status,
+				responseBody: typeof response.body === 'string' ? response.body : response.body === undefined ? undefined : JSON.parse(JSON.stringify(response.body)),
+			});
+		} catch (error) {
+			violations = [`${request.vendor} ${request.method} ${request.path}: the contract check failed: ${(error as Error).message}`];
+		}
+		this.contractViolations.push(...violations);
 	}
 
 	private takeFault(request: SandboxRequest): Fault | undefined {
@@ -268,7 +299,9 @@ export class Sandbox<Modules extends Record<string, VendorModule<unknown>>> {
 		}
 		if (!this.withinRateLimit(vendor, module.rateScope?.(request) ?? '')) {
 			this.injected.rateLimited = (this.injected.rateLimited ?? 0) + 1;
-			send(outgoing, module.rateLimited(1));
+			const limited = module.rateLimited(1, this.state[vendor as keyof Modules]);
+			this.checkContract(request, limited);
+			send(outgoing, limited);
 			return;
 		}
 
@@ -278,6 +311,7 @@ export class Sandbox<Modules extends Record<string, VendorModule<unknown>>> {
 		} catch (error) {
 			response = { status: 500, body: { message: `Sandbox error: ${(error as Error).message}` } };
 		}
+		if (!fault || fault.kind === 'delay') this.checkContract(request, response);
 		if (fault?.kind === 'drop-after') {
 			incoming.socket.destroy();
 			return;
