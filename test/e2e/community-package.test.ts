@@ -86,3 +86,13 @@ test('n8n lists every credential of the pack, with its icons', async () => {
 	expect(ours.map((credential) => credential.name).sort()).toEqual([...names].sort());
 	for (const credential of ours) await expectIcons(credential);
 });
+
+test('no credential type of the pack takes a name n8n already uses (n8n keys credential types by name across packages)', async () => {
+	const credentials = await getJson<TypeDescription[]>('/types/credentials.json');
+	const names = packVendors.map((vendor) => vendor.credentialType);
+	// Each name is listed once: a second package with the same name would have replaced or been replaced.
+	expect(credentials.filter((credential) => names.includes(credential.name)).length).toBe(names.length);
+	const builtIn = credentials.filter((credential) => !names.includes(credential.name)).map((credential) => credential.name);
+	expect(builtIn.length).toBeGreaterThan(300);
+	expect(names.filter((name) => builtIn.includes(name))).toEqual([]);
+});

@@ -102,9 +102,8 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		const type = credentialType(typeName);
 		const expirable = type.properties.find((p) => p.type === 'hidden' && p.typeOptions?.expirable === true);
 		if (!expirable || typeof type.preAuthentication !== 'function') return undefined;
-		if (credentials[expirable.name] !== '' && credentials[expirable.name] !== undefined && !credentialsExpired) {
-			return undefined;
-		}
+		// As n8n: only an empty field (or an expired login) logs in; the stored data has its defaults.
+		if (credentials[expirable.name] !== '' && !credentialsExpired) return undefined;
 		const output = await type.preAuthentication.call(helpers, credentials);
 		this.store.logins.set(typeName, (this.store.logins.get(typeName) ?? 0) + 1);
 		if (output[expirable.name] === undefined) return undefined;
@@ -121,7 +120,13 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		_nodeCredentials: INodeCredentialsDetails,
 		type: string,
 	): Promise<ICredentialDataDecryptedObject> {
-		return this.store.get(type);
+		// n8n fills in the defaults of fields the stored data lacks (applyDefaultsAndOverwrites).
+		const defaults = Object.fromEntries(
+			credentialType(type)
+				.properties.filter((property) => property.default !== undefined)
+				.map((property) => [property.name, property.default]),
+		) as ICredentialDataDecryptedObject;
+		return { ...defaults, ...this.store.get(type) };
 	}
 
 	async updateCredentials(_node: INodeCredentialsDetails, type: string, data: ICredentialDataDecryptedObject) {

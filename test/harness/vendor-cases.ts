@@ -46,6 +46,11 @@ export interface VendorCase {
 	faultAfter: number;
 	/** Whether the engine may repeat a link call whose outcome is unknown. */
 	idempotent: boolean;
+	/**
+	 * Whether a link call whose answer was lost is looked up before it is repeated (DevRev): a call the
+	 * vendor carried out is then found, not repeated.
+	 */
+	looksUpBeforeRepeating?: boolean;
 	/** Whether the matrix's few items travel in one request (DataGOL's batch, FairCom's atomic merged call). */
 	oneRequest: boolean;
 	/** An empty 2xx answer is this vendor's normal success (Tulip's 204; DataGOL's body is undocumented). */
@@ -101,7 +106,10 @@ const devRev: VendorCase = {
 	linkPath: '/links.create',
 	linkRequests: (sandbox) => sandbox.requestsFor('devrev', '/links.create'),
 	faultAfter: 0,
+	// Not idempotent (DevRev does not document refusing a duplicate), but every lost answer is looked
+	// up first, so for the matrix it repeats what DevRev did not do and never what it did.
 	idempotent: true,
+	looksUpBeforeRepeating: true,
 	oneRequest: false,
 	emptyAnswerIsNormal: false,
 	errorBody: (status, message) => ({

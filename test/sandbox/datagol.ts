@@ -1,11 +1,11 @@
 /**
- * DataGOL as VENDORS.md describes it: `linkRecordV2` (POST links, DELETE unlinks, both with an array
- * of `{ sourceRecordId, destinationRecordId, linkColumnId }`), the workspace search used by the
- * credential test and the workspace/workbook pickers, the table schema (`GET …/tables/{tableId}`,
- * shaped like DataGOL's documented `linkTables` answer: columns with `id`, `name`, `uiDataType`,
- * `colOptions`, `uiMetadata.title`) for the link column picker, and a token in `Authorization: Bearer` (user JWT) or `x-auth-token`
- * (service-account token). Error bodies are undocumented; the sandbox answers like a Spring service:
- * `{ timestamp, status, error, message, path }`.
+ * DataGOL as its published contract has it (test/contracts/datagol.contract.json): `linkRecordV2`
+ * (POST links, DELETE unlinks, both with an array of `{ sourceRecordId, destinationRecordId,
+ * linkColumnId }`), `GET …/workspaces` (the credential test and the workspace picker),
+ * `GET …/workspaces/{ws}/tables` (the workbook picker), the workbook schema `GET …/tables/{tableId}`
+ * (columns with `id`, `name`, `uiDataType`, `colOptions`, `uiMetadata.title`) for the link column
+ * picker, a service-account token in `x-auth-token` or a user JWT in `Authorization: Bearer`, and
+ * DataGOL's error envelope `{ success: false, error: { statusCode, requestId, message, … } }`.
  */
 import type { SandboxRequest, SandboxResponse, VendorModule } from './server';
 
@@ -66,12 +66,17 @@ export interface DataGolState {
 	tables: Map<string, DataGolTable>;
 	/** Links as `tableId|linkColumnId|sourceRecordId|destinationRecordId` (ids lower-case). */
 	links: Set<string>;
-	/**
-	 * DataGOL does not document what a repeat does. Off: re-linking a linked pair (or unlinking an
-	 * unlinked one) is a harmless no-op. On: the whole request is refused with 400 "already linked" /
-	 * "not linked" and nothing changes.
-	 */
-	refuseRepeats: boolean;
+	variants: DataGolVariants;
+}
+
+/**
+ * What DataGOL does not document, played each plausible way (contract fact "repeat-link"). noChange
+ * "accept": re-linking a linked pair (or unlinking an unlinked one) is a harmless no-op; "refuse": the
+ * whole request is refused with 400 "already linked" / "not linked" and nothing changes.
+ */
+export const DATAGOL_VARIANTS = { noChange: ['accept', 'refuse'] } as const;
+export interface DataGolVariants {
+	noChange: (typeof DATAGOL_VARIANTS.noChange)[number];
 }
 
 export function dataGolLinkKey(tableId: string, linkColumnId: string, source: number, destination: number): string {
@@ -80,6 +85,7 @@ export function dataGolLinkKey(tableId: string, linkColumnId: string, source: nu
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LINK_PATH = /^\/noCo\/api\/v2\/workspaces\/([^/]+)\/tables\/([^/]+)\/linkRecordV2$/;
+const TABLES_PATH = /^\/noCo\/api\/v2\/workspaces\/([^/]+)\/tables$/;
 const TABLE_PATH = /^\/noCo\/api\/v2\/workspaces\/([^/]+)\/tables\/([^/]+)$/;
 
 const idColumn = (id: string): DataGolColumn => ({ id, name: 'noco_id', title: 'ID', uiDataType: 'ID' });
@@ -131,17 +137,19 @@ function seedTables(): Map<string, DataGolTable> {
 	]);
 }
 
+const tableNameOf = (table: DataGolTable) => `table_${table.id.slice(0, 8)}`;
+
 /** `GET …/workspaces/{ws}/tables/{tableId}`: the table and its columns, as DataGOL's `linkTables` answer shows them. */
-function tableSchema(request: SandboxRequest, state: DataGolState, workspaceId: string, tableId: string): SandboxResponse {
-	if (!UUID.test(workspaceId) || !UUID.test(tableId)) return error(request, 400, 'Invalid UUID in path');
+function tableSchema(state: DataGolState, workspaceId: string, tableId: string): SandboxResponse {
+	if (!UUID.test(workspaceId) || !UUID.test(tableId)) return error(400, 'Invalid UUID in path');
 	const found = state.tables.get(tableId.toLowerCase());
 	if (!found || found.workspaceId !== workspaceId.toLowerCase()) {
-		return error(request, 404, `Table ${tableId} not found in workspace ${workspaceId}`);
+		return error(404, `Table ${tableId} not found in workspace ${workspaceId}`);
 	}
 	const body: Record<string, unknown> = {
 		id: found.id,
 		workspaceId: found.workspaceId,
-		tableName: `table_${found.id.slice(0, 8)}`,
+		tableName: tableNameOf(found),
 		title: found.name,
 		description: '',
 		tableType: 'DYNAMIC',
@@ -169,23 +177,25 @@ function tableSchema(request: SandboxRequest, state: DataGolState, workspaceId: 
 	return { status: 200, body };
 }
 
-function error(request: SandboxRequest, status: number, message: string): SandboxResponse {
-	const reason: Record<number, string> = {
-		400: 'Bad Request',
-		401: 'Unauthorized',
-		403: 'Forbidden',
-		404: 'Not Found',
-		415: 'Unsupported Media Type',
-		429: 'Too Many Requests',
-	};
+let requestCounter = 0;
+
+/** DataGOL's error envelope (SaasxlResponseDTO with an ErrorMessage). */
+function error(status: number, message: string, errorCode = `DG_${status}`): SandboxResponse {
+	requestCounter++;
 	return {
 		status,
 		body: {
-			timestamp: new Date().toISOString(),
-			status,
-			error: reason[status] ?? 'Error',
-			message,
-			path: `/noCo${request.path.replace(/^\/noCo/, '')}`,
+			success: false,
+			version: 'v2',
+			date: new Date().toISOString(),
+			data: null,
+			error: {
+				statusCode: status,
+				requestId: `req-${Date.now().toString(36)}-${requestCounter}`,
+				message,
+				details: {},
+				errorCodes: [errorCode],
+			},
 		},
 	};
 }
@@ -238,27 +248,26 @@ function readPairs(body: unknown, table: DataGolTable): Pair[] | string {
 }
 
 function changeLinks(request: SandboxRequest, state: DataGolState, workspaceId: string, tableId: string, role: string) {
-	if (!UUID.test(workspaceId) || !UUID.test(tableId)) return error(request, 400, 'Invalid UUID in path');
+	if (!UUID.test(workspaceId) || !UUID.test(tableId)) return error(400, 'Invalid UUID in path');
 	const table = state.tables.get(tableId.toLowerCase());
 	if (!table || table.workspaceId !== workspaceId.toLowerCase()) {
-		return error(request, 404, `Table ${tableId} not found in workspace ${workspaceId}`);
+		return error(404, `Table ${tableId} not found in workspace ${workspaceId}`);
 	}
-	if (role === 'VIEWER') return error(request, 403, 'Access denied: the VIEWER role cannot edit this table');
+	if (role === 'VIEWER') return error(403, 'Access denied: the VIEWER role cannot edit this table');
 	const contentType = request.headers['content-type'];
 	if (typeof contentType !== 'string' || !contentType.startsWith('application/json')) {
-		return error(request, 415, 'Content-Type must be application/json');
+		return error(415, 'Content-Type must be application/json');
 	}
 	const pairs = readPairs(request.body, table);
-	if (typeof pairs === 'string') return error(request, 400, pairs);
+	if (typeof pairs === 'string') return error(400, pairs);
 	const keys = pairs.map((pair) => dataGolLinkKey(table.id, pair.linkColumnId, pair.sourceRecordId, pair.destinationRecordId));
 	const linking = request.method === 'POST';
-	if (state.refuseRepeats) {
+	if (state.variants.noChange === 'refuse') {
 		// All or nothing: one repeated pair refuses the whole request.
 		const repeat = keys.findIndex((key) => state.links.has(key) === linking);
 		if (repeat >= 0) {
 			const { sourceRecordId, destinationRecordId } = pairs[repeat];
 			return error(
-				request,
 				400,
 				linking
 					? `Records already linked: ${sourceRecordId} → ${destinationRecordId}`
@@ -283,44 +292,35 @@ export const dataGolSandbox: VendorModule<DataGolState> = {
 		]),
 		tables: seedTables(),
 		links: new Set(),
-		refuseRepeats: false,
+		variants: { noChange: 'accept' },
 	}),
-	rateLimited: (retryAfterSeconds) => ({
-		status: 429,
-		headers: { 'Retry-After': String(retryAfterSeconds) },
-		body: { status: 429, error: 'Too Many Requests', message: 'Rate limit exceeded' },
-	}),
+	rateLimited: (retryAfterSeconds) => ({ ...error(429, 'Rate limit exceeded'), headers: { 'Retry-After': String(retryAfterSeconds) } }),
 	handle(request, state) {
 		const who = caller(request, state);
-		if (!who) return error(request, 401, 'Invalid or expired token');
-		if (request.method === 'GET' && request.path === '/noCo/api/v2/workspaces/search') {
-			const type = request.query.get('type');
-			if (type !== null && type !== 'TABLE') return { status: 200, body: [] };
-			// DataGOL's optional free-text filter: matches workbook and workspace names.
-			const query = (request.query.get('query') ?? '').trim().toLowerCase();
-			const matching = [...state.tables.values()].filter(
-				(table) => !query || table.name.toLowerCase().includes(query) || table.workspaceName.toLowerCase().includes(query),
-			);
+		if (!who) return error(401, 'Invalid or expired token');
+		if (request.method === 'GET' && request.path === '/noCo/api/v2/workspaces') {
+			const workspaces = new Map([...state.tables.values()].map((table) => [table.workspaceId, table.workspaceName]));
+			return { status: 200, body: [...workspaces].map(([id, name]) => ({ id, name, description: '' })) };
+		}
+		const tables = TABLES_PATH.exec(request.path);
+		if (tables && request.method === 'GET') {
+			const workspaceId = decodeURIComponent(tables[1]).toLowerCase();
+			const inWorkspace = [...state.tables.values()].filter((table) => table.workspaceId === workspaceId);
+			if (inWorkspace.length === 0) return error(404, `Workspace ${workspaceId} not found`);
+			// The list carries no columns (DataGOL's own node reads them from the single-table endpoint).
 			return {
 				status: 200,
-				body: matching.map((table) => ({
-					type: 'TABLE',
-					isFolder: false,
-					id: table.id,
-					name: table.name,
-					workspaceId: table.workspaceId,
-					workspaceName: table.workspaceName,
-				})),
+				body: inWorkspace.map((table) => ({ id: table.id, workspaceId, title: table.name, tableName: tableNameOf(table), tableType: 'DYNAMIC', columns: [] })),
 			};
 		}
 		const schema = TABLE_PATH.exec(request.path);
 		if (schema && request.method === 'GET') {
-			return tableSchema(request, state, decodeURIComponent(schema[1]), decodeURIComponent(schema[2]));
+			return tableSchema(state, decodeURIComponent(schema[1]), decodeURIComponent(schema[2]));
 		}
 		const link = LINK_PATH.exec(request.path);
 		if (link && (request.method === 'POST' || request.method === 'DELETE')) {
 			return changeLinks(request, state, decodeURIComponent(link[1]), decodeURIComponent(link[2]), who.role);
 		}
-		return error(request, 404, `No endpoint ${request.method} ${request.path}`);
+		return error(404, `No endpoint ${request.method} ${request.path}`);
 	},
 };

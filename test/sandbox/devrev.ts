@@ -1,6 +1,7 @@
 /**
- * DevRev as VENDORS.md describes it: bearer PAT, links.create (201), links.list, links.delete,
- * dev-users.self, and DevRev's error bodies `{ type, message, … }`.
+ * DevRev as its published OpenAPI spec has it (test/contracts/devrev.openapi.json): bearer PAT,
+ * links.create (201), links.list, links.delete, dev-users.self, and DevRev's error bodies
+ * `{ type, message, … }`. What the spec leaves open is played each plausible way (variants).
  */
 import { bearerToken, type SandboxRequest, type SandboxResponse, type VendorModule } from './server';
 
@@ -23,16 +24,34 @@ export const DEVREV_LINK_TYPES = [
 ];
 
 /** Object ids the sandbox knows: `don:core:dvrv-us-1:devo/0:<kind>/<n>`, or display ids like ISS-1. */
-const OBJECT_ID = /^don:core:dvrv-us-1:devo\/0:(issue|ticket|part|enhancement|account)\/(\d+)$/;
-const DISPLAY_ID = /^(ISS|TKT|PROD|ENH|ACC)-(\d+)$/;
-const KIND_BY_PREFIX: Record<string, string> = { ISS: 'issue', TKT: 'ticket', PROD: 'part', ENH: 'enhancement', ACC: 'account' };
+const OBJECT_ID = /^don:core:dvrv-us-1:devo\/0:(issue|ticket|product|enhancement)\/(\d+)$/;
+const DISPLAY_ID = /^(ISS|TKT|PROD|ENH)-(\d+)$/;
+/** Object kinds, as link ends carry them in `type` (the spec's link-endpoint-summary types). */
+const KIND_BY_PREFIX: Record<string, string> = { ISS: 'issue', TKT: 'ticket', PROD: 'product', ENH: 'enhancement' };
 const PREFIX_BY_KIND = Object.fromEntries(Object.entries(KIND_BY_PREFIX).map(([prefix, kind]) => [kind, prefix]));
 
+/** A link end as links.create and links.list return it (the spec's link-endpoint-summary). */
 export interface DevRevObject {
 	id: string;
 	display_id: string;
 	type: string;
-	display_name: string;
+	/** Issues and tickets carry a title, products and enhancements a name. */
+	title?: string;
+	name?: string;
+	owned_by: Array<{ type: 'dev_user'; id: string; display_id: string }>;
+}
+
+const OWNER = { type: 'dev_user' as const, id: 'don:identity:dvrv-us-1:devo/0:devu/1', display_id: 'DEVU-1' };
+
+function objectSummary(id: string, kind: string, number: string): DevRevObject {
+	const label = `${kind} ${number}`;
+	return {
+		id,
+		display_id: `${PREFIX_BY_KIND[kind]}-${number}`,
+		type: kind,
+		...(kind === 'issue' || kind === 'ticket' ? { title: label } : { name: label }),
+		owned_by: [OWNER],
+	};
 }
 
 export interface DevRevLink {
@@ -45,18 +64,30 @@ export interface DevRevLink {
 	created_date: string;
 }
 
+/**
+ * What DevRev does not document (test/contracts/devrev.contract.json). duplicateLink "refuse": a
+ * second identical link is refused with 400; "accept": it is created as another link.
+ * displayIds "accept": a display ID (ISS-1) names an object as its ID does; "refuse": 400 invalid_id.
+ */
+export const DEVREV_VARIANTS = { duplicateLink: ['refuse', 'accept'], displayIds: ['accept', 'refuse'] } as const;
+export interface DevRevVariants {
+	duplicateLink: (typeof DEVREV_VARIANTS.duplicateLink)[number];
+	displayIds: (typeof DEVREV_VARIANTS.displayIds)[number];
+}
+
 export interface DevRevState {
 	tokens: Set<string>;
 	links: Map<string, DevRevLink>;
-	/** The links' (source, target, type), to refuse a duplicate without scanning every link. */
+	/** The links' (source, target, type, custom type), to refuse a duplicate without scanning every link. */
 	linkedEnds: Set<string>;
+	variants: DevRevVariants;
 	/** Objects that do not exist (any other well-formed id does). */
 	missingObjects: Set<string>;
 	nextLink: number;
 }
 
-function endsKey(source: string, target: string, linkType: string): string {
-	return `${source}|${target}|${linkType}`;
+function endsKey(source: string, target: string, linkType: string, customLinkType?: string): string {
+	return `${source}|${target}|${linkType}|${customLinkType ?? ''}`;
 }
 
 function error(status: number, type: string, message: string, extra: Record<string, unknown> = {}): SandboxResponse {
@@ -69,15 +100,13 @@ function resolveObject(id: unknown, state: DevRevState): DevRevObject | undefine
 	const display = DISPLAY_ID.exec(id);
 	if (full) {
 		const [, kind, number] = full;
-		return { id, display_id: `${PREFIX_BY_KIND[kind]}-${number}`, type: kind, display_name: `${kind} ${number}` };
+		return objectSummary(id, kind, number);
 	}
-	if (display) {
+	if (display && state.variants.displayIds === 'accept') {
 		const [, prefix, number] = display;
 		const kind = KIND_BY_PREFIX[prefix];
 		const fullId = `don:core:dvrv-us-1:devo/0:${kind}/${number}`;
-		return state.missingObjects.has(fullId)
-			? undefined
-			: { id: fullId, display_id: id, type: kind, display_name: `${kind} ${number}` };
+		return state.missingObjects.has(fullId) ? undefined : objectSummary(fullId, kind, number);
 	}
 	return undefined;
 }
@@ -99,14 +128,17 @@ function createLink(request: SandboxRequest, state: DevRevState): SandboxRespons
 	if (linkType === 'custom_link' && typeof customLinkType !== 'string') {
 		return error(400, 'bad_request', 'custom_link_type is required for a custom_link');
 	}
+	if (state.variants.displayIds === 'refuse') {
+		const field = source.match(DISPLAY_ID) ? 'source' : target.match(DISPLAY_ID) ? 'target' : undefined;
+		if (field) return error(400, 'invalid_id', `Invalid ID: ${input[field] as string}`, { field_name: field });
+	}
 	const sourceObject = resolveObject(source, state);
 	const targetObject = resolveObject(target, state);
 	if (!sourceObject) return error(404, 'not_found', `Object ${source} not found`);
 	if (!targetObject) return error(404, 'not_found', `Object ${target} not found`);
 	if (sourceObject.id === targetObject.id) return error(400, 'bad_request', 'An object cannot be linked to itself');
-	const ends = endsKey(sourceObject.id, targetObject.id, linkType);
-	if (state.linkedEnds.has(ends)) {
-		// DevRev does not document this case; the sandbox refuses a duplicate link.
+	const ends = endsKey(sourceObject.id, targetObject.id, linkType, customLinkType as string | undefined);
+	if (state.linkedEnds.has(ends) && state.variants.duplicateLink === 'refuse') {
 		return error(400, 'bad_request', 'Link already exists between these objects');
 	}
 	const number = state.nextLink++;
@@ -127,7 +159,7 @@ function createLink(request: SandboxRequest, state: DevRevState): SandboxRespons
 			link: {
 				...link,
 				custom_link_type: customLinkType ? { id: customLinkType, display_id: 'CLT-1' } : undefined,
-				created_by: { type: 'dev_user', id: 'don:identity:dvrv-us-1:devo/0:devu/1', display_id: 'DEVU-1' },
+				created_by: OWNER,
 				object_version: 1,
 			},
 		},
@@ -136,15 +168,23 @@ function createLink(request: SandboxRequest, state: DevRevState): SandboxRespons
 
 function listLinks(request: SandboxRequest, state: DevRevState): SandboxResponse {
 	const input = body(request) ?? Object.fromEntries(request.query);
+	if (state.variants.displayIds === 'refuse' && typeof input.object === 'string' && DISPLAY_ID.test(input.object)) {
+		return error(400, 'invalid_id', `Invalid ID: ${input.object}`, { field_name: 'object' });
+	}
 	const object = resolveObject(input.object, state);
 	if (!object) return error(400, 'bad_request', 'Missing or unknown field: object');
-	const direction = input.direction ?? 'is_source';
+	// No direction lists the links in both directions.
+	const direction = input.direction;
 	const types = Array.isArray(input.link_type) ? (input.link_type as string[]) : undefined;
 	const limit = Math.min(Number(input.limit ?? 50), 100);
 	const offset = Number(input.cursor ?? 0);
 	const matching = [...state.links.values()].filter(
 		(link) =>
-			(direction === 'is_source' ? link.source.id : link.target.id) === object.id &&
+			(direction === 'is_source'
+				? link.source.id === object.id
+				: direction === 'is_target'
+					? link.target.id === object.id
+					: link.source.id === object.id || link.target.id === object.id) &&
 			(!types || types.includes(link.link_type)),
 	);
 	const page = matching.slice(offset, offset + limit);
@@ -158,7 +198,11 @@ function deleteLink(request: SandboxRequest, state: DevRevState): SandboxRespons
 	const link = state.links.get(id);
 	if (!link) return error(404, 'not_found', `Link ${id} not found`);
 	state.links.delete(id);
-	state.linkedEnds.delete(endsKey(link.source.id, link.target.id, link.link_type));
+	const ends = endsKey(link.source.id, link.target.id, link.link_type, link.custom_link_type);
+	// Another link with the same ends (variant duplicateLink "accept") keeps them linked.
+	if (![...state.links.values()].some((other) => endsKey(other.source.id, other.target.id, other.link_type, other.custom_link_type) === ends)) {
+		state.linkedEnds.delete(ends);
+	}
 	return { status: 200, body: {} };
 }
 
@@ -168,6 +212,7 @@ export const devRevSandbox: VendorModule<DevRevState> = {
 		tokens: new Set([DEVREV_TOKEN]),
 		links: new Map(),
 		linkedEnds: new Set(),
+		variants: { duplicateLink: 'refuse', displayIds: 'accept' },
 		missingObjects: new Set(),
 		nextLink: 1,
 	}),

@@ -1,5 +1,5 @@
 /**
- * FairCom's JSON action API as VENDORS.md describes it: one endpoint (`POST /faircom/api`), the
+ * FairCom's JSON action API as its documentation has it (test/contracts/faircom.contract.json): one endpoint (`POST /faircom/api`), the
  * envelope `{ api, action, params, authToken, debug? }` → `{ result, errorCode, errorMessage, … }`,
  * failures as HTTP 200 with a non-zero errorCode, sessions (createSession / pingSession /
  * deleteSession, idling out, errorCode 12031 for an unknown or expired token) and the atomic
@@ -18,7 +18,10 @@ export const FAIRCOM_PERMANENT_TOKEN = 'fc-permanent-token-5b8e0c41d9a2';
 export const FAIRCOM_DEFAULT_DATABASE = 'faircom';
 export const FAIRCOM_DEFAULT_OWNER = 'admin';
 
-/** The sandbox's error codes (12031 is FairCom's documented one; the others are the sandbox's). */
+/**
+ * The sandbox's error codes. 12031 is FairCom's documented one; no public source gives the others
+ * (a refused login's code among them), so they are the sandbox's own and the node relies on none.
+ */
 export const FAIRCOM_ERRORS = {
 	unknownUser: 450,
 	badPassword: 451,
@@ -88,6 +91,23 @@ export interface FairComLink {
 	name: string;
 }
 
+/**
+ * What FairCom does not document, played each plausible way (test/contracts/faircom.contract.json).
+ * badLogin: a refused login answers HTTP 200 or HTTP 401, with the envelope and a non-zero errorCode.
+ * expiredStatus: errorCode 12031 arrives with HTTP 200 or HTTP 401. listLabels: the labels are at
+ * `result.labels` or `result.data`.
+ */
+export const FAIRCOM_VARIANTS = {
+	badLogin: ['http200', 'http401'],
+	expiredStatus: ['http200', 'http401'],
+	listLabels: ['labels', 'data'],
+} as const;
+export interface FairComVariants {
+	badLogin: (typeof FAIRCOM_VARIANTS.badLogin)[number];
+	expiredStatus: (typeof FAIRCOM_VARIANTS.expiredStatus)[number];
+	listLabels: (typeof FAIRCOM_VARIANTS.listLabels)[number];
+}
+
 export interface FairComState {
 	/** username → password */
 	users: Map<string, string>;
@@ -106,6 +126,7 @@ export interface FairComState {
 	links: Map<string, FairComLink>;
 	/** The server's labels (listLabels); labels used by links are listed too. */
 	labels: FairComLabel[];
+	variants: FairComVariants;
 }
 
 export function tableKey(databaseName: string, ownerName: string, tableName: string): string {
@@ -157,7 +178,7 @@ function answer(request: Json, result: Json, extra: Json = {}): SandboxResponse 
 	};
 }
 
-function failure(request: Json, errorCode: number, errorMessage: string): SandboxResponse {
+function failure(request: Json, errorCode: number, errorMessage: string, status = 200): SandboxResponse {
 	const body: Json = {
 		...(request.requestId !== undefined ? { requestId: request.requestId } : {}),
 		...(typeof request.authToken === 'string' ? { authToken: request.authToken } : {}),
@@ -166,7 +187,7 @@ function failure(request: Json, errorCode: number, errorMessage: string): Sandbo
 	};
 	// FairCom's documented 12031 answer has no `result`; the sandbox's other failures do.
 	if (errorCode !== FAIRCOM_ERRORS.sessionExpired) body.result = {};
-	return { status: 200, body };
+	return { status, body };
 }
 
 /** The session a request's authToken names, or the failure to answer with. */
@@ -188,6 +209,7 @@ function sessionOf(request: Json, state: FairComState): FairComSession | Sandbox
 			request,
 			FAIRCOM_ERRORS.sessionExpired,
 			"'authToken' does not match any existing session. Use a valid 'authToken' or use 'createSession' to create a valid 'authToken'.",
+			state.variants.expiredStatus === 'http401' ? 401 : 200,
 		);
 	}
 	live.lastUsedAt = now;
@@ -197,11 +219,12 @@ function sessionOf(request: Json, state: FairComState): FairComSession | Sandbox
 function createSession(request: Json, state: FairComState): SandboxResponse {
 	const params = isObject(request.params) ? request.params : {};
 	const { username, password } = params;
+	const status = state.variants.badLogin === 'http401' ? 401 : 200;
 	if (typeof username !== 'string' || !state.users.has(username)) {
-		return failure(request, FAIRCOM_ERRORS.unknownUser, 'Invalid user ID: the account does not exist');
+		return failure(request, FAIRCOM_ERRORS.unknownUser, 'Invalid user ID: the account does not exist', status);
 	}
 	if (state.users.get(username) !== password) {
-		return failure(request, FAIRCOM_ERRORS.badPassword, 'Invalid password for this account');
+		return failure(request, FAIRCOM_ERRORS.badPassword, 'Invalid password for this account', status);
 	}
 	const token = `fc-session-${randomBytes(12).toString('hex')}`;
 	const session: FairComSession = {
@@ -346,7 +369,7 @@ function listLabels(request: Json, state: FairComState): SandboxResponse {
 		labels.push({ id: next, group: link.group, name: link.name, deprecated: false, enum: next, sequence: next });
 		next++;
 	}
-	return answer(request, { labels });
+	return answer(request, state.variants.listLabels === 'labels' ? { labels } : { data: labels });
 }
 
 recordSecret(FAIRCOM_PERMANENT_TOKEN);
@@ -381,6 +404,7 @@ export const fairComSandbox: VendorModule<FairComState> = {
 		),
 		links: new Map(),
 		labels: FAIRCOM_LABELS.map((label) => ({ ...label })),
+		variants: { badLogin: 'http200', expiredStatus: 'http200', listLabels: 'labels' },
 	}),
 	rateLimited: (retryAfterSeconds) => ({
 		status: 429,
@@ -403,8 +427,13 @@ export const fairComSandbox: VendorModule<FairComState> = {
 				return 'status' in session ? session : answer(body, {});
 			}
 			case 'admin/deleteSession': {
-				const session = sessionOf(body, state);
-				if ('status' in session) return session;
+				const session = typeof body.authToken === 'string' ? state.sessions.get(body.authToken) : undefined;
+				// An unknown token is no error: errorCode 0 with warning 12031 (FairCom's deleteSession page).
+				if (!session) {
+					return answer(body, {}, {
+						debugInfo: { warnings: [{ code: FAIRCOM_ERRORS.sessionExpired, message: "'authToken' does not match any existing session" }] },
+					});
+				}
 				state.sessions.delete(session.token);
 				state.deletedTokens.push(session.token);
 				return answer(body, {});

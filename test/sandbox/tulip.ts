@@ -1,5 +1,5 @@
 /**
- * Tulip as VENDORS.md describes it: HTTP Basic (API key + secret), `/api/v3/…` for workspace-level
+ * Tulip as its documentation has it (test/contracts/tulip.contract.json): HTTP Basic (API key + secret), `/api/v3/…` for workspace-level
  * keys and `/api/v3/w/{workspaceId}/…` for account-level keys, scopes (tables:read, tables:write),
  * `PUT /tableLinks/{id}/link|unlink` answering 204 without a body, `GET /tables` (tables with their
  * columns; a linked-record column's `dataType.tableLinkID` feeds the table link picker), and Tulip's error
@@ -85,6 +85,18 @@ interface ApiKey {
 	scopes: Set<string>;
 }
 
+/**
+ * What Tulip does not document, played each plausible way (test/contracts/tulip.contract.json).
+ * noChange "accept": re-linking a linked pair (or unlinking an unlinked one) is a no-op 204; "refuse":
+ * 400 LINK_ALREADY_EXISTS / LINK_NOT_FOUND. tableLinkColumns "named": a linked-record column of
+ * `GET /tables` carries `dataType.tableLinkID`; "unnamed": only the documented `dataType.type`.
+ */
+export const TULIP_VARIANTS = { noChange: ['accept', 'refuse'], tableLinkColumns: ['named', 'unnamed'] } as const;
+export interface TulipVariants {
+	noChange: (typeof TULIP_VARIANTS.noChange)[number];
+	tableLinkColumns: (typeof TULIP_VARIANTS.tableLinkColumns)[number];
+}
+
 export interface TulipState {
 	keys: Map<string, ApiKey>;
 	/** Table link ids per workspace. */
@@ -95,11 +107,7 @@ export interface TulipState {
 	links: Set<string>;
 	/** Record ids that do not exist (422 when linked). */
 	missingRecords: Set<string>;
-	/**
-	 * Tulip does not document repeats. Off: re-linking a linked pair (or unlinking an unlinked one)
-	 * is a no-op 204. On: 400 LINK_ALREADY_EXISTS / LINK_NOT_FOUND.
-	 */
-	refuseRepeats: boolean;
+	variants: TulipVariants;
 	/** Every errorUniqueID handed out, in order. */
 	errorIds: string[];
 }
@@ -172,12 +180,12 @@ function changeLink(
 	}
 	const key = tulipLinkKey(workspace, tableLinkId, left, right);
 	if (action === 'link') {
-		if (state.refuseRepeats && state.links.has(key)) {
+		if (state.variants.noChange === 'refuse' && state.links.has(key)) {
 			return tulipError(state, 400, 'LINK_ALREADY_EXISTS', 'These records are already linked');
 		}
 		state.links.add(key);
 	} else {
-		if (state.refuseRepeats && !state.links.has(key)) {
+		if (state.variants.noChange === 'refuse' && !state.links.has(key)) {
 			return tulipError(state, 400, 'LINK_NOT_FOUND', 'These records are not linked');
 		}
 		state.links.delete(key);
@@ -201,7 +209,7 @@ export const tulipSandbox: VendorModule<TulipState> = {
 		tables: seedTables(),
 		links: new Set(),
 		missingRecords: new Set(),
-		refuseRepeats: false,
+		variants: { noChange: 'accept', tableLinkColumns: 'named' },
 		errorIds: [],
 	}),
 	rateLimited: (retryAfterSeconds) => ({
@@ -251,7 +259,13 @@ export const tulipSandbox: VendorModule<TulipState> = {
 					label: table.label,
 					description: '',
 					workspace,
-					columns: table.columns.map((column) => ({ ...column, description: '', hidden: false, unique: false })),
+					columns: table.columns.map((column) => ({
+						...column,
+						dataType: state.variants.tableLinkColumns === 'named' ? column.dataType : { type: column.dataType.type },
+						description: '',
+						hidden: false,
+						unique: false,
+					})),
 				})),
 			};
 		}

@@ -1,5 +1,5 @@
 /**
- * Unicat as VENDORS.md and docs.unicat.app describe it: API key → JWT in the `Authorization`
+ * Unicat as docs.unicat.app and its official client have it (test/contracts/unicat.contract.json): API key → JWT in the `Authorization`
  * response header, JWTs that expire (401 with `WWW-Authenticate: Bearer …`) and are renewed in any
  * response's `Authorization` header, a project's record tree, records/link (a linked copy under a
  * parent), records/unlink, project init, and Unicat's error body
@@ -56,7 +56,18 @@ interface Jwt {
 	expired: boolean;
 }
 
+/**
+ * What Unicat does not document (test/contracts/unicat.contract.json): its 429. rateLimit
+ * "envelope": 429 with Retry-After and Unicat's error body; "bare": 429 with a plain-text body and
+ * no Retry-After.
+ */
+export const UNICAT_VARIANTS = { rateLimit: ['envelope', 'bare'] } as const;
+export interface UnicatVariants {
+	rateLimit: (typeof UNICAT_VARIANTS.rateLimit)[number];
+}
+
 export interface UnicatState {
+	variants: UnicatVariants;
 	/** API key → user gid. */
 	apiKeys: Map<string, string>;
 	jwts: Map<string, Jwt>;
@@ -335,12 +346,16 @@ export const unicatSandbox: VendorModule<UnicatState> = {
 		languages: [...UNICAT_LANGUAGES],
 		createdRecords: 0,
 		issuedJwts: 0,
+		variants: { rateLimit: 'envelope' },
 	}),
-	rateLimited: (retryAfterSeconds) => ({
-		status: 429,
-		headers: { 'Retry-After': String(retryAfterSeconds) },
-		body: { success: false, result: { code: 429, message: 'Too many requests', info: { retry_after: retryAfterSeconds } }, data: {} },
-	}),
+	rateLimited: (retryAfterSeconds, state) =>
+		state?.variants.rateLimit === 'bare'
+			? { status: 429, body: 'Too Many Requests' }
+			: {
+					status: 429,
+					headers: { 'Retry-After': String(retryAfterSeconds) },
+					body: { success: false, result: { code: 429, message: 'Too many requests', info: { retry_after: retryAfterSeconds } }, data: {} },
+				},
 	handle(request, state) {
 		const match = PROJECT_PATH.exec(request.path);
 		if (!match) return error(404, `Not found - ${request.path}`);
