@@ -35,30 +35,30 @@ export class RecordLinksDataGolApi implements ICredentialType {
 			default: '',
 			required: true,
 			description:
-				'A service-account token (Account → Team → Service Accounts) or a user JWT. Pasting it with a leading "Bearer " works too.',
+				'A service-account token (Account → Team → Service Accounts), or a user JWT with "Send Token As" set to Bearer. Pasting it with a leading "Bearer " works too.',
 		},
 		{
 			displayName: 'Send Token As',
 			name: 'authHeader',
 			type: 'options',
-			default: 'bearer',
+			default: 'xAuthToken',
 			options: [
-				{
-					name: 'Authorization: Bearer <token>',
-					value: 'bearer',
-					description: 'As DataGOL\'s API reference shows (user JWTs)',
-				},
 				{
 					name: 'X-Auth-Token: <token>',
 					value: 'xAuthToken',
-					description: 'As DataGOL\'s API guide shows for service-account tokens',
+					description: 'For service-account tokens, as DataGOL\'s API guide and DataGOL\'s own n8n node send them',
+				},
+				{
+					name: 'Authorization: Bearer <token>',
+					value: 'bearer',
+					description: 'For a user JWT, as DataGOL\'s API reference shows',
 				},
 			],
 			description: 'Which header carries the token',
 		},
 	];
 
-	// One header, named by the choice above; a token pasted as "Bearer …" is sent once.
+	// One header, named by the choice above (x-auth-token unless Bearer was chosen); a token pasted as "Bearer …" is sent once.
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
@@ -66,7 +66,7 @@ export class RecordLinksDataGolApi implements ICredentialType {
 		const token = bareToken(credentials.token);
 		return withHeaders(
 			requestOptions,
-			credentials.authHeader === 'xAuthToken' ? { 'x-auth-token': token } : { Authorization: `Bearer ${token}` },
+			credentials.authHeader === 'bearer' ? { Authorization: `Bearer ${token}` } : { 'x-auth-token': token },
 		);
 	}
 
@@ -74,7 +74,7 @@ export class RecordLinksDataGolApi implements ICredentialType {
 		request: {
 			baseURL:
 				'={{($credentials.baseUrl || "https://be.datagol.ai").trim().replace(/\\/+$/, "").replace(/\\/noCo(\\/api(\\/v2)?)?$/i, "")}}',
-			url: '/noCo/api/v2/workspaces/search?type=TABLE',
+			url: '/noCo/api/v2/workspaces',
 			method: 'GET',
 		},
 	};

@@ -215,7 +215,7 @@ describe('DataGOL Link', () => {
 	});
 
 	test('re-linking a linked pair that DataGOL refuses as "already linked" is a success with a note', async () => {
-		sandbox.state.datagol.refuseRepeats = true;
+		sandbox.state.datagol.variants.noChange = 'refuse';
 		sandbox.state.datagol.links.add(key(order(2, 2)));
 		const items = [order(1, 1), order(2, 2), order(3, 3)];
 
@@ -233,7 +233,7 @@ describe('DataGOL Link', () => {
 	});
 
 	test('when a pair re-sent on its own fails for another reason, the whole batch fails (none reported linked)', async () => {
-		sandbox.state.datagol.refuseRepeats = true;
+		sandbox.state.datagol.variants.noChange = 'refuse';
 		sandbox.state.datagol.links.add(key(order(1, 1)));
 		sandbox.addFault({
 			vendor: 'datagol',
@@ -282,7 +282,7 @@ describe('DataGOL Unlink', () => {
 	});
 
 	test('unlinking a pair DataGOL says is not linked is a success with a note', async () => {
-		sandbox.state.datagol.refuseRepeats = true;
+		sandbox.state.datagol.variants.noChange = 'refuse';
 		const items = [order(1, 1), order(2, 2)];
 		sandbox.state.datagol.links.add(key(items[0]));
 
@@ -321,8 +321,7 @@ describe('DataGOL credential', () => {
 		).toMatchObject({ ok: true, status: 200 });
 
 		const [bearer, xAuth] = sandbox.requests;
-		expect(bearer.path).toBe('/noCo/api/v2/workspaces/search');
-		expect(bearer.query.get('type')).toBe('TABLE');
+		expect(bearer.path).toBe('/noCo/api/v2/workspaces');
 		expect(bearer.headers.authorization).toBe(`Bearer ${DATAGOL_JWT}`);
 		expect(xAuth.headers['x-auth-token']).toBe(DATAGOL_SERVICE_TOKEN);
 		expect(xAuth.headers.authorization).toBeUndefined();
@@ -349,7 +348,7 @@ describe('DataGOL credential', () => {
 		const result = await run('link', [order(1, 1)], { store: credentials(DATAGOL_JWT, 'bearer', baseUrl) });
 
 		expect(result.error).toBeUndefined();
-		expect(sandbox.requests.map((request) => request.path)).toEqual(['/noCo/api/v2/workspaces/search', ORDERS_PATH]);
+		expect(sandbox.requests.map((request) => request.path)).toEqual(['/noCo/api/v2/workspaces', ORDERS_PATH]);
 	});
 
 	test('the node sends a service token in x-auth-token and no Authorization header', async () => {

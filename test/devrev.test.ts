@@ -244,7 +244,8 @@ describe('DevRev credential', () => {
 		});
 
 		expect(result.error).toBeUndefined();
-		expect(sandbox.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${DEVREV_TOKEN}`]);
+		// links.list (is the link there already?) and links.create
+		expect(sandbox.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${DEVREV_TOKEN}`, `Bearer ${DEVREV_TOKEN}`]);
 	});
 
 	test('a rejected token fails the node with DevRev\'s 401 and never shows the token', async () => {

@@ -71,7 +71,7 @@ describe('DataGOL pickers', () => {
 	const search = (method: string, filter: string | undefined, parameters: INodeParameters, store = credentials()) =>
 		listSearch(method, filter, { node: 'dataGol', parameters: { operation: 'link', ...parameters }, credentials: store });
 
-	test('workspaces: the distinct workspaces of the workbook search, searchable by name', async () => {
+	test('workspaces: the workspaces DataGOL lists, searchable by name', async () => {
 		const result = await search('searchWorkspaces', undefined, {});
 
 		expect(shown(result)).toEqual([
@@ -81,8 +81,7 @@ describe('DataGOL pickers', () => {
 		const [request] = sandbox.requests;
 		expect(sandbox.requests).toHaveLength(1);
 		expect(request.method).toBe('GET');
-		expect(request.path).toBe('/noCo/api/v2/workspaces/search');
-		expect(request.query.get('type')).toBe('TABLE');
+		expect(request.path).toBe('/noCo/api/v2/workspaces');
 		expect(request.headers.authorization).toBe(`Bearer ${DATAGOL_JWT}`);
 
 		expect(shown(await search('searchWorkspaces', 'SAL', {}))).toEqual([{ name: 'Sales', value: workspaceId }]);
@@ -106,22 +105,14 @@ describe('DataGOL pickers', () => {
 		]);
 	});
 
-	test('workbooks without a workspace (or with an expression for it): every table, named with its workspace', async () => {
-		const all = await search('searchWorkbooks', undefined, { workspaceId: rl('') });
-		expect(all.results.map((entry) => entry.name)).toEqual([
-			'Operations › Legacy import',
-			'Operations › Suppliers',
-			'Sales › Customers',
-			'Sales › Orders',
-			'Sales › Parts',
-			'Sales › Products',
-		]);
-		const byExpression = await search('searchWorkbooks', 'orders', { workspaceId: rl('={{ $json.workspace }}', 'id') });
-		expect(shown(byExpression)).toEqual([{ name: 'Sales › Orders', value: ordersTable }]);
-		// Searching by the workspace's name works too.
-		expect(shown(await search('searchWorkbooks', 'operations supp', { workspaceId: rl('') }))).toEqual([
-			{ name: 'Operations › Suppliers', value: DATAGOL.suppliersTable },
-		]);
+	test.each([
+		['no workspace chosen', rl('')],
+		['a workspace from an expression', rl('={{ $json.workspace }}', 'id')],
+	])('workbooks with %s: a message in the list telling to choose it or enter the workbook ID', async (_case, workspaceId) => {
+		const error = await pickerError(search('searchWorkbooks', undefined, { workspaceId }));
+		expect(error).toMatchObject({ message: 'Choose the workspace first' });
+		expect(error.description).toMatch(/switch Workbook ID to "By ID"/);
+		expect(sandbox.requests).toHaveLength(0);
 	});
 
 	test('link columns: the LINK columns of the chosen workbook, named with the table they link to', async () => {
@@ -338,8 +329,8 @@ describe('Tulip pickers', () => {
 			for (const table of tables) table.columns = table.columns.filter((column) => !column.dataType.tableLinkID);
 		}
 		const error = await pickerError(search(undefined));
-		expect(error).toMatchObject({ message: 'No table links found' });
-		expect(error.description).toMatch(/None of the 4 tables .* switch Table Link ID to "By ID"/);
+		expect(error).toMatchObject({ message: 'Tulip\'s table list names no table links' });
+		expect(error.description).toMatch(/None of the columns of the 4 tables .* Switch Table Link ID to "By ID"/);
 	});
 
 	describe('runs with every stored shape', () => {

@@ -130,7 +130,7 @@ describe('Tulip Link', () => {
 	});
 
 	test('re-linking a pair that Tulip refuses as already linked is a success with a note', async () => {
-		sandbox.state.tulip.refuseRepeats = true;
+		sandbox.state.tulip.variants.noChange = 'refuse';
 		sandbox.state.tulip.links.add(key(pair('o1', 'p1')));
 
 		const result = await run('link', [pair('o1', 'p1'), pair('o2', 'p2')]);
@@ -174,7 +174,7 @@ describe('Tulip Unlink', () => {
 	});
 
 	test('unlinking a pair that Tulip says is not linked is a success with a note', async () => {
-		sandbox.state.tulip.refuseRepeats = true;
+		sandbox.state.tulip.variants.noChange = 'refuse';
 		const result = await run('unlink', [pair('o1', 'p1')]);
 
 		expect(result.error).toBeUndefined();

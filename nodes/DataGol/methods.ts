@@ -6,21 +6,19 @@ import { isUuid } from '../engine/validation';
 import { dataGol } from './vendor';
 
 /**
- * The pickers: workspaces and workbooks from `GET …/workspaces/search?type=TABLE` (a flat list of
- * workbooks, each with its workspace), link columns from the table schema
- * `GET …/workspaces/{ws}/tables/{tableId}`, whose shape DataGOL does not document: it is read
- * defensively, and when no column list can be found the user is told to enter the ID instead.
+ * The pickers, on the endpoints DataGOL's own n8n node uses (test/contracts/datagol.contract.json):
+ * workspaces from `GET …/workspaces`, a workspace's workbooks from `GET …/workspaces/{ws}/tables`, and
+ * link columns from the workbook's schema `GET …/workspaces/{ws}/tables/{tableId}`, read defensively:
+ * when no column list can be found the user is told to enter the ID instead.
  */
 
-interface Workbook {
+interface Named {
 	id: string;
 	name: string;
-	workspaceId: string;
-	workspaceName: string;
 }
 
-const SEARCH_PATH = '/noCo/api/v2/workspaces/search';
-const REFUSED_HINT = 'Check that the token is valid and that "Send Token As" matches it (service-account tokens usually go in x-auth-token).';
+const API = '/noCo/api/v2/workspaces';
+const REFUSED_HINT = 'Check that the token is valid and that "Send Token As" matches it (service-account tokens go in x-auth-token, user JWTs in Bearer).';
 
 function isObject(value: unknown): value is IDataObject {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -37,25 +35,22 @@ function arrayIn(body: unknown, ...paths: string[][]): unknown[] | undefined {
 	return undefined;
 }
 
-async function readWorkbooks(send: FollowUp): Promise<Workbook[]> {
-	const response = await send({ method: 'GET', path: SEARCH_PATH, qs: { type: 'TABLE' } }, true);
-	const entries = arrayIn(response.body, ['data'], ['content'], ['items'], ['results']) ?? [];
-	return entries.flatMap((entry): Workbook[] => {
-		if (!isObject(entry) || entry.isFolder === true) return [];
-		if (typeof entry.type === 'string' && entry.type.toUpperCase() !== 'TABLE') return [];
-		const id = textField(entry, 'id', 'tableId');
-		const workspaceId = textField(entry, 'workspaceId');
-		if (!id || !workspaceId) return [];
-		return [
-			{
-				id,
-				name: textField(entry, 'name', 'title', 'tableName') ?? id,
-				workspaceId,
-				workspaceName: textField(entry, 'workspaceName') ?? workspaceId,
-			},
-		];
+/** Entries with an id, named by the first name field they have. */
+async function readNamed(send: FollowUp, path: string, ...nameFields: string[]): Promise<Named[]> {
+	const response = await send({ method: 'GET', path }, true);
+	const entries = arrayIn(response.body, ['data'], ['content'], ['items']) ?? [];
+	return entries.flatMap((entry): Named[] => {
+		const id = isObject(entry) ? textField(entry, 'id') : undefined;
+		return id ? [{ id, name: textField(entry, ...nameFields) ?? id }] : [];
 	});
 }
+
+/** Workspaces read to name tables linked from another workspace (one request each). */
+const MAX_WORKSPACES_NAMED = 20;
+
+const readWorkspaces = async (send: FollowUp) => await readNamed(send, API, 'name');
+const readWorkbooks = async (send: FollowUp, workspaceId: string) =>
+	await readNamed(send, `${API}/${encodeURIComponent(workspaceId)}/tables`, 'title', 'name', 'tableName');
 
 /** A parameter's current value as plain text (a resource locator's value, a plain old string). */
 function currentValue(context: ILoadOptionsFunctions, name: string): string {
@@ -72,35 +67,23 @@ function currentValue(context: ILoadOptionsFunctions, name: string): string {
 const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 async function searchWorkspaces(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const workbooks = await listFromVendor(this, dataGol, async ({ send }) => await readWorkbooks(send), {
-		refusedHint: REFUSED_HINT,
-	});
-	const workspaces = new Map<string, INodeListSearchItems>();
-	for (const workbook of workbooks) {
-		const key = workbook.workspaceId.toLowerCase();
-		if (!workspaces.has(key)) workspaces.set(key, { name: workbook.workspaceName, value: workbook.workspaceId });
-	}
-	return { results: searchItems([...workspaces.values()], filter) };
+	const workspaces = await listFromVendor(this, dataGol, async ({ send }) => await readWorkspaces(send), { refusedHint: REFUSED_HINT });
+	return { results: searchItems(workspaces.map(({ id, name }) => ({ name, value: id })), filter) };
 }
 
 async function searchWorkbooks(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const workbooks = await listFromVendor(this, dataGol, async ({ send }) => await readWorkbooks(send), {
+	const workspaceId = currentValue(this, 'workspaceId');
+	if (!isUuid(workspaceId)) {
+		throw listProblem(
+			this,
+			'Choose the workspace first',
+			'The workbooks are listed per workspace. With an expression in Workspace ID, switch Workbook ID to "By ID" and enter the workbook\'s UUID or an expression.',
+		);
+	}
+	const workbooks = await listFromVendor(this, dataGol, async ({ send }) => await readWorkbooks(send, workspaceId), {
 		refusedHint: REFUSED_HINT,
 	});
-	const workspaceId = currentValue(this, 'workspaceId');
-	// Without a workspace (or with one an expression gives only when the node runs), every
-	// workbook is offered, named with its workspace.
-	const chosen = isUuid(workspaceId) ? workbooks.filter((workbook) => sameId(workbook.workspaceId, workspaceId)) : workbooks;
-	const named = isUuid(workspaceId);
-	return {
-		results: searchItems(
-			chosen.map((workbook) => ({
-				name: named ? workbook.name : `${workbook.workspaceName} › ${workbook.name}`,
-				value: workbook.id,
-			})),
-			filter,
-		),
-	};
+	return { results: searchItems(workbooks.map(({ id, name }) => ({ name, value: id })), filter) };
 }
 
 /** Column type words that mean a LINK column (DataGOL's `uiDataType`, NocoDB's `uidt`). */
@@ -113,6 +96,16 @@ function isLinkColumn(column: IDataObject): boolean {
 
 function columnTitle(column: IDataObject): string | undefined {
 	return textField(column.uiMetadata, 'title') ?? textField(column, 'title', 'displayName', 'label', 'name', 'columnName');
+}
+
+function columnsOf(schema: unknown): unknown[] | undefined {
+	return arrayIn(schema, ['columns'], ['data', 'columns'], ['table', 'columns'], ['schema', 'columns'], ['data', 'table', 'columns'], ['fields'], ['data', 'fields']);
+}
+
+const linkedTableOf = (column: IDataObject) => textField(column.colOptions, 'associateTableId', 'associatedTableId', 'fk_related_model_id');
+
+function linkedTableIds(schema: unknown): string[] {
+	return (columnsOf(schema) ?? []).filter(isObject).filter(isLinkColumn).flatMap((column) => linkedTableOf(column) ?? []);
 }
 
 async function searchLinkColumns(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
@@ -129,24 +122,22 @@ async function searchLinkColumns(this: ILoadOptionsFunctions, filter?: string): 
 		this,
 		dataGol,
 		async ({ send }) => {
-			const path = `/noCo/api/v2/workspaces/${encodeURIComponent(workspaceId)}/tables/${encodeURIComponent(workbookId)}`;
+			const path = `${API}/${encodeURIComponent(workspaceId)}/tables/${encodeURIComponent(workbookId)}`;
 			const response = await send({ method: 'GET', path }, true);
-			// Only to name the linked tables: without it the columns are still listed.
-			const known = await readWorkbooks(send).catch(() => [] as Workbook[]);
+			// Only to name the linked tables (without them the columns are still listed): the workspace's
+			// own tables, and every workspace's when a link points elsewhere.
+			const known = await readWorkbooks(send, workspaceId).catch(() => [] as Named[]);
+			if (linkedTableIds(response.body).some((id) => !known.some((table) => sameId(table.id, id)))) {
+				const others = (await readWorkspaces(send).catch(() => [] as Named[])).filter((workspace) => !sameId(workspace.id, workspaceId));
+				for (const workspace of others.slice(0, MAX_WORKSPACES_NAMED)) {
+					known.push(...(await readWorkbooks(send, workspace.id).catch(() => [] as Named[])));
+				}
+			}
 			return { schema: response.body, workbooks: known };
 		},
 		{ refusedHint: REFUSED_HINT },
 	);
-	const columns = arrayIn(
-		schema,
-		['columns'],
-		['data', 'columns'],
-		['table', 'columns'],
-		['schema', 'columns'],
-		['data', 'table', 'columns'],
-		['fields'],
-		['data', 'fields'],
-	);
+	const columns = columnsOf(schema);
 	const tableName =
 		textField(schema, 'title', 'name', 'tableName') ?? workbooks.find((workbook) => sameId(workbook.id, workbookId))?.name ?? workbookId;
 	if (!columns) {
@@ -168,7 +159,7 @@ async function searchLinkColumns(this: ILoadOptionsFunctions, filter?: string): 
 	const results = links.flatMap((column): INodeListSearchItems[] => {
 		const id = textField(column, 'id', 'columnId', 'fk_column_id');
 		if (!id) return [];
-		const linkedId = textField(column.colOptions, 'associateTableId', 'fk_related_model_id');
+		const linkedId = linkedTableOf(column);
 		const linked = linkedId ? tableNames.get(linkedId.toLowerCase()) : undefined;
 		const title = columnTitle(column) ?? id;
 		return [{ name: linked ? `${title} → ${linked}` : title, value: id }];

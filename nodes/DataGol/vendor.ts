@@ -7,29 +7,48 @@ import { uuid } from '../engine/validation';
 
 const DEFAULT_BASE_URL = 'https://be.datagol.ai';
 
+function isObject(value: unknown): value is IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A text from a field DataGOL's server types as a Java Object: a string, or an object with a message. */
+function textOf(value: unknown): string | undefined {
+	if (typeof value === 'string') return value.trim() || undefined;
+	if (isObject(value) && typeof value.message === 'string') return value.message.trim() || undefined;
+	return undefined;
+}
+
 /**
- * DataGOL's error bodies are undocumented; self-hosted installs answer like a Spring service
- * (`{ status, error, message, path }`), others with `{ message }` or `{ error }`. Read whichever is there.
+ * DataGOL's error envelope (test/contracts/datagol.contract.json, "error-envelope"):
+ * `{ success: false, error: { statusCode, requestId, message, details, errorCodes } }`; a 400 may be a
+ * plain object instead (`{ message }`, or a Spring error `{ status, error, message, path }`).
  */
 function describeError(_statusCode: number, body: unknown): VendorErrorText | undefined {
-	if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
-	const { message, error, detail, errorMessage } = body as IDataObject;
-	const texts = [message, errorMessage, detail, error].filter(
-		(value): value is string => typeof value === 'string' && value.trim() !== '',
-	);
-	if (texts.length === 0) return undefined;
-	const [first, ...rest] = texts;
-	const notes = rest.filter((text) => text !== first);
+	if (!isObject(body)) return undefined;
+	const nested = isObject(body.error) ? body.error : undefined;
+	const texts = [nested?.message, body.message, body.errorMessage, body.detail, nested?.details, typeof body.error === 'string' ? body.error : undefined]
+		.map(textOf)
+		.filter((text): text is string => text !== undefined);
+	const codes = Array.isArray(nested?.errorCodes) ? nested.errorCodes.filter((code) => typeof code === 'string' && code !== '') : [];
+	const requestId = typeof nested?.requestId === 'string' && nested.requestId !== '' ? nested.requestId : undefined;
+	if (texts.length === 0 && codes.length === 0) return undefined;
+	const [first = `DataGOL error ${codes.join(', ')}`, ...rest] = texts;
+	const notes = [
+		...new Set(rest.filter((text) => text !== first)),
+		...(codes.length > 0 && texts.length > 0 ? [`DataGOL error code ${codes.join(', ')}`] : []),
+		...(requestId ? [`request ID ${requestId} (quote it to DataGOL support)`] : []),
+	];
 	return { message: first, description: notes.length ? notes.join('; ') : undefined };
 }
 
 /** A 2xx body that says the call failed (`{ success: false, … }`): nothing may be reported linked. */
 function checkSuccessBody(body: unknown): void {
-	if (!body || typeof body !== 'object' || Array.isArray(body)) return;
-	const { success, code, errorCode } = body as IDataObject;
-	if (success !== false) return;
+	if (!isObject(body) || body.success !== false) return;
 	const text = describeError(200, body);
-	const vendorCode = [errorCode, code].find((value) => typeof value === 'string' || typeof value === 'number');
+	const nested = isObject(body.error) ? body.error : undefined;
+	const vendorCode = [nested?.errorCodes instanceof Array ? nested.errorCodes[0] : undefined, nested?.statusCode, body.errorCode, body.code].find(
+		(value) => typeof value === 'string' || typeof value === 'number',
+	);
 	// A vendor code marks a definite refusal: the engine does not retry it.
 	throw new VendorReportedError(
 		`DataGOL refused the request: ${text?.message ?? 'no details given'}`,

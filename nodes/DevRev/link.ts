@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { LinkOperation } from '../engine';
 import { optionsCollection, RequestFailure, saysNoChangeNeeded } from '../engine';
 import { optionalText, requiredText } from '../engine/validation';
-import { devRev, findLink, linkTypeOptions, linkTypeSchema, summarizeLink } from './vendor';
+import { devRev, findLink, linkTypeOptions, linkTypeSchema, requireCustomLinkType, summarizeLink } from './vendor';
 
 const show = { show: { operation: ['link'] } };
 
@@ -27,7 +27,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'don:core:dvrv-us-1:devo/0:issue/1',
 		displayOptions: show,
-		description: 'ID of the source object (an issue, ticket, part, …); a display ID such as ISS-1 also works',
+		description: 'Object ID (DON) of the source: an issue, ticket, part, …',
 	},
 	{
 		displayName: 'Target',
@@ -37,7 +37,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'don:core:dvrv-us-1:devo/0:ticket/2',
 		displayOptions: show,
-		description: 'ID of the target object',
+		description: 'Object ID (DON) of the target',
 	},
 	{
 		displayName: 'Custom Link Type',
@@ -53,6 +53,14 @@ const properties: INodeProperties[] = [
 	},
 	optionsCollection(devRev, 'link', {
 		extra: [
+			{
+				displayName: 'Return Existing Link',
+				name: 'returnExisting',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to look for the same link first (one links.list call) and return it with "alreadyLinked" instead of creating a second one. DevRev does not document whether it refuses a duplicate link. Turn off only when the links are certainly new.',
+			},
 			{
 				displayName: 'Include Full Response',
 				name: 'includeFullResponse',
@@ -70,13 +78,9 @@ const schema = z
 		source: requiredText(),
 		target: requiredText(),
 		customLinkType: optionalText(),
-		options: z.object({ includeFullResponse: z.boolean().optional() }).default({}),
+		options: z.object({ includeFullResponse: z.boolean().optional(), returnExisting: z.boolean().optional() }).default({}),
 	})
-	.superRefine((params, context) => {
-		if (params.linkType === 'custom_link' && !params.customLinkType) {
-			context.addIssue({ code: 'custom', path: ['customLinkType'], message: 'is required for a custom link' });
-		}
-	});
+	.superRefine(requireCustomLinkType);
 
 type LinkParams = z.infer<typeof schema>;
 
@@ -84,8 +88,11 @@ export const link: LinkOperation<LinkParams> = {
 	name: 'link',
 	properties,
 	schema,
-	// Creating the same link twice is refused by DevRev (see recover), so a retry cannot duplicate it.
-	idempotent: true,
+	// DevRev does not document whether it refuses a second identical link, so a create whose answer
+	// was lost is never sent again blindly: the link is looked up first (findEffect).
+	idempotent: false,
+	uncertainNote:
+		'DevRev may have made the link before the connection failed, and looking it up did not settle it: check the source\'s links in DevRev before running this item again.',
 	buildRequest([params]) {
 		return {
 			method: 'POST',
@@ -113,6 +120,11 @@ export const link: LinkOperation<LinkParams> = {
 				...(params.options.includeFullResponse ? { response: body } : {}),
 			},
 		];
+	},
+	lookFirst: ([params]) => params.options.returnExisting !== false,
+	async findEffect([params], follow) {
+		const existing = await findLink(params, follow);
+		return existing ? [{ ...summarizeLink(existing), alreadyLinked: true }] : undefined;
 	},
 	async recover(failure, [params], follow) {
 		if (!saysNoChangeNeeded('link', failure)) return undefined;

@@ -3,8 +3,8 @@ import { z } from 'zod';
 
 import type { LinkOperation } from '../engine';
 import { optionsCollection, RequestFailure } from '../engine';
-import { requiredText } from '../engine/validation';
-import { devRev, findLink, linkTypeOptions, linkTypeSchema, listLinksRequest, summarizeLink } from './vendor';
+import { optionalText, requiredText } from '../engine/validation';
+import { devRev, findLink, linkTypeOptions, linkTypeSchema, listLinksRequest, requireCustomLinkType, summarizeLink } from './vendor';
 
 const show = { show: { operation: ['unlink'] } };
 const showByEnds = { show: { operation: ['unlink'], unlinkBy: ['ends'] } };
@@ -52,7 +52,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'don:core:dvrv-us-1:devo/0:issue/1',
 		displayOptions: showByEnds,
-		description: 'ID of the link\'s source object',
+		description: 'Object ID (DON) of the link\'s source',
 	},
 	{
 		displayName: 'Target',
@@ -62,20 +62,34 @@ const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'don:core:dvrv-us-1:devo/0:ticket/2',
 		displayOptions: showByEnds,
-		description: 'ID of the link\'s target object',
+		description: 'Object ID (DON) of the link\'s target',
+	},
+	{
+		displayName: 'Custom Link Type',
+		name: 'customLinkType',
+		type: 'string',
+		hint: 'Required for a custom link',
+		default: '',
+		placeholder: 'don:core:dvrv-us-1:devo/0:custom_link_type/1',
+		displayOptions: { show: { operation: ['unlink'], unlinkBy: ['ends'], linkType: ['custom_link'] } },
+		description: 'ID of the custom link type: only a link of this custom type is deleted',
 	},
 	optionsCollection(devRev, 'unlink', {}),
 ];
 
 const schema = z.discriminatedUnion('unlinkBy', [
 	z.object({ unlinkBy: z.literal('id'), linkId: requiredText() }),
-	z.object({
-		unlinkBy: z.literal('ends'),
-		linkType: linkTypeSchema,
-		source: requiredText(),
-		target: requiredText(),
-	}),
-], { errorMap: () => ({ message: 'must be "id" or "ends"' }) });
+	z
+		.object({
+			unlinkBy: z.literal('ends'),
+			linkType: linkTypeSchema,
+			source: requiredText(),
+			target: requiredText(),
+			customLinkType: optionalText(),
+		}),
+], { errorMap: () => ({ message: 'must be "id" or "ends"' }) }).superRefine((params, context) => {
+	if (params.unlinkBy === 'ends') requireCustomLinkType(params, context);
+});
 
 type UnlinkParams = z.infer<typeof schema>;
 

@@ -48,6 +48,13 @@ export const linkTypeOptions: INodePropertyOptions[] = LINK_TYPES.map((value) =>
 	value,
 }));
 
+/** A custom link needs its custom link type (Link, and Unlink by ends). */
+export function requireCustomLinkType(params: { linkType: string; customLinkType?: string }, context: z.RefinementCtx): void {
+	if (params.linkType === 'custom_link' && !params.customLinkType) {
+		context.addIssue({ code: 'custom', path: ['customLinkType'], message: 'is required for a custom link' });
+	}
+}
+
 export const linkTypeSchema = z.enum(LINK_TYPES, {
 	errorMap: () => ({ message: `must be one of ${LINK_TYPES.join(', ')}` }),
 });
@@ -55,29 +62,38 @@ export const linkTypeSchema = z.enum(LINK_TYPES, {
 /** The fields of a DevRev object reference worth passing on. */
 function summarizeEnd(end: unknown): IDataObject | undefined {
 	if (!end || typeof end !== 'object') return undefined;
-	const { id, display_id, type, display_name } = end as IDataObject;
-	return { id, display_id, type, display_name };
+	// Issues and tickets have a title, parts a name (DevRev's link-endpoint-summary).
+	const { id, display_id, type, display_name, title, name } = end as IDataObject;
+	return { id, display_id, type, display_name: display_name ?? title ?? name };
 }
 
 /** A DevRev link as an output item: its id, type and both ends. */
 export function summarizeLink(link: IDataObject): IDataObject {
-	const customLinkType = link.custom_link_type as IDataObject | undefined;
+	const customLinkType = customLinkTypeOf(link);
 	return {
 		id: link.id,
 		display_id: link.display_id,
 		link_type: link.link_type,
-		...(customLinkType ? { custom_link_type: customLinkType.id ?? customLinkType } : {}),
+		...(customLinkType ? { custom_link_type: customLinkType } : {}),
 		source: summarizeEnd(link.source),
 		target: summarizeEnd(link.target),
 		created_date: link.created_date,
 	};
 }
 
-/** Whether a link end (as DevRev returns it) is the object the user named by id or display id. */
+/** Whether a link end (as DevRev returns it) is the object the user named (by its ID; a display ID is compared too). */
 function endMatches(end: unknown, wanted: string): boolean {
 	if (!end || typeof end !== 'object') return end === wanted;
 	const { id, display_id } = end as IDataObject;
 	return id === wanted || display_id === wanted;
+}
+
+/** A link's custom link type ID, whether DevRev returns it as an object or as its ID. */
+function customLinkTypeOf(link: IDataObject): string | undefined {
+	const value = link.custom_link_type;
+	if (typeof value === 'string') return value;
+	const id = value && typeof value === 'object' ? (value as IDataObject).id : undefined;
+	return typeof id === 'string' ? id : undefined;
 }
 
 /** links.list pages read when looking a link up by its ends (100 links each). */
@@ -87,6 +103,8 @@ interface LinkEnds {
 	linkType: string;
 	source: string;
 	target: string;
+	/** For a custom link: which custom link type (links.list cannot filter by it). */
+	customLinkType?: string;
 }
 
 /** One page of the source's outgoing links of the given type. */
@@ -104,7 +122,15 @@ export function listLinksRequest(ends: LinkEnds, cursor?: string): VendorRequest
 	};
 }
 
-/** Pages through the source's links until the one to the target turns up. */
+function isTheLink(candidate: IDataObject, ends: LinkEnds): boolean {
+	return (
+		endMatches(candidate.target, ends.target) &&
+		(candidate.link_type === undefined || candidate.link_type === ends.linkType) &&
+		(ends.linkType !== 'custom_link' || customLinkTypeOf(candidate) === ends.customLinkType)
+	);
+}
+
+/** Pages through the source's links until the one to the target (of the same type and custom type) turns up. */
 export async function findLink(
 	ends: LinkEnds,
 	follow: FollowUp,
@@ -113,7 +139,7 @@ export async function findLink(
 	let page = (firstPage ?? (await follow(listLinksRequest(ends), true)).body) as IDataObject | undefined;
 	for (let pages = 1; ; pages++) {
 		const links = Array.isArray(page?.links) ? (page.links as IDataObject[]) : [];
-		const found = links.find((candidate) => endMatches(candidate.target, ends.target));
+		const found = links.find((candidate) => isTheLink(candidate, ends));
 		const cursor = page?.next_cursor;
 		if (found || typeof cursor !== 'string' || cursor === '' || pages >= MAX_LIST_PAGES) return found;
 		page = (await follow(listLinksRequest(ends, cursor), true)).body as IDataObject | undefined;

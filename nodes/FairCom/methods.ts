@@ -24,6 +24,7 @@ async function readLabels(context: ILoadOptionsFunctions): Promise<Label[]> {
 		const response = await send(envelope('admin', 'listLabels', {}, session), true);
 		return response.body;
 	});
+	// FairCom does not publish listLabels' answer: the labels are read where they plausibly are.
 	const result = isObject(body) ? body.result : undefined;
 	const entries = Array.isArray(result)
 		? result
@@ -31,7 +32,14 @@ async function readLabels(context: ILoadOptionsFunctions): Promise<Label[]> {
 			? result.labels
 			: isObject(result) && Array.isArray(result.data)
 				? result.data
-				: [];
+				: undefined;
+	if (!entries) {
+		throw listProblem(
+			context,
+			'No list of labels found in FairCom\'s listLabels answer',
+			'This server answers listLabels in a shape the node cannot read. Switch the field to "By Name" and type the label\'s group and name.',
+		);
+	}
 	return entries.filter(isObject).flatMap((entry): Label[] => {
 		const name = textField(entry, 'name');
 		if (!name) return [];

@@ -69,9 +69,13 @@ function checkSuccessBody(body: unknown): void {
 	throw new VendorReportedError(text.message, text.description, error.code);
 }
 
-/** The vendor code a failed request carried (FairCom's errorCode), if any. */
+/**
+ * The errorCode a failed request carried: from an HTTP 200 envelope (the vendor code) or from the
+ * envelope of an HTTP error answer (FairCom does not document which status 12031 comes with).
+ */
 function vendorCodeOf(error: unknown): unknown {
-	return (error as { details?: { vendorCode?: unknown } } | undefined)?.details?.vendorCode;
+	const details = (error as { details?: { vendorCode?: unknown; body?: unknown } } | undefined)?.details;
+	return details?.vendorCode ?? readEnvelopeError(details?.body)?.code;
 }
 
 /** createSession's token: `result.authToken`, or the top-level `authToken` newer servers echo. */

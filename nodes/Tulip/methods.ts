@@ -4,9 +4,11 @@ import { listFromVendor, listProblem, searchItems, textField } from '../engine';
 import { tulip } from './vendor';
 
 /**
- * The table link picker: `GET /tables` lists the tables with their columns, and a linked-record
- * column carries its table link's ID in `dataType.tableLinkID`. Each such column is offered as
- * "Table › Column", so both tables of a link offer it (the same ID).
+ * The table link picker: `GET /tables` lists the tables with their columns. Tulip documents a
+ * column's `dataType` as `{ type }` only; where a linked-record column also names its table link
+ * (`dataType.tableLinkID`, not in any public source: test/contracts/tulip.contract.json) it is
+ * offered as "Table › Column", so both tables of a link offer it. Where none does, the list says so
+ * and points to "By ID".
  */
 
 function isObject(value: unknown): value is IDataObject {
@@ -22,7 +24,7 @@ function arrayAt(value: unknown, ...keys: string[]): unknown[] {
 	return [];
 }
 
-/** A column's table link ID: in `dataType` (as Tulip documents), or on the column itself. */
+/** A column's table link ID, where the answer names one: in `dataType`, or on the column itself. */
 function tableLinkIdOf(column: IDataObject): string | undefined {
 	const fromType = isObject(column.dataType) ? textField(column.dataType, 'tableLinkID', 'tableLinkId') : undefined;
 	const id = fromType ?? textField(column, 'tableLinkID', 'tableLinkId');
@@ -54,8 +56,8 @@ async function searchTableLinks(this: ILoadOptionsFunctions, filter?: string): P
 	if (results.length === 0) {
 		throw listProblem(
 			this,
-			'No table links found',
-			`None of the ${tables.length} tables this API key can read has a linked-record column. Create the link in Tulip, or switch Table Link ID to "By ID" and enter it.`,
+			'Tulip\'s table list names no table links',
+			`None of the columns of the ${tables.length} tables this API key can read names a table link ID, so there is nothing to pick from. Switch Table Link ID to "By ID" and enter the ID (Tulip shows it in the table link's settings; it looks like g56RCoZCtzv7borvp).`,
 		);
 	}
 	return { results: searchItems(results, filter) };

@@ -9,8 +9,8 @@ const SAYS_NOT_LINKED = /not[ _-]?linked|already[ _-]?unlinked|no[ _-]?(such[ _-
 /**
  * Whether a vendor refused a request only because the wanted state already holds: the pair was
  * already linked (Link) or was not linked (Unlink). No vendor but FairCom documents such an answer,
- * so a refusal whose text says so is read that way (VENDORS.md: "already linked" is a success with a
- * note on the item, never a lost item); any other refusal stands.
+ * so a refusal whose text says so is read that way: a success with a note on the item, never a
+ * lost item (test/contracts/*.contract.json, facts "repeat-link"); any other refusal stands.
  */
 export function saysNoChangeNeeded(operation: 'link' | 'unlink', failure: FailureInfo): boolean {
 	if (failure.statusCode === undefined || !NO_CHANGE_STATUSES.has(failure.statusCode)) return false;

@@ -3,7 +3,8 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { readEngineSettings } from './options';
 import { ItemInputError, readItemParams } from './params';
-import { openTransport, RequestFailure, toRequestFailure, type Transport } from './transport';
+import { sleepWithAbort } from './sleep';
+import { openTransport, RequestFailure, retryDelayMs, toRequestFailure, type Transport } from './transport';
 import type { FailureInfo, FollowUp, LinkOperation, SessionLifecycle, SessionToken, Vendor, VendorRequest } from './types';
 
 interface ValidItem<Params> {
@@ -169,13 +170,38 @@ async function runLinkOperation<Params>(
 						unit.items.forEach((item, position) => {
 							results[item.index] = { json: outputs[position], pairedItem: { item: item.index } };
 						});
+					const sendUnit = async (): Promise<IDataObject[]> => {
+						if (operation.findEffect && operation.lookFirst?.(params)) {
+							const existing = await operation.findEffect(params, follow);
+							if (existing) return existing;
+						}
+						for (let lookups = 0; ; lookups++) {
+							try {
+								const response = await sessions.send(
+									(token) => operation.buildRequest(params, token),
+									operation.idempotent,
+									unit.scope,
+								);
+								return await operation.toOutput(response, params, follow);
+							} catch (error) {
+								// A lost answer of a request that can be looked up: look before sending again.
+								const failure = toRequestFailure(vendor, error, settings.timeoutMs);
+								if (!operation.findEffect || !failure.uncertain) throw failure;
+								// A lookup that fails settles nothing: the first failure (may have been done) stands.
+								const found = await operation.findEffect(params, follow).catch(() => {
+									throw failure;
+								});
+								if (found) return found;
+								// Not there: the vendor did not act, so the failure is a certain one.
+								failure.uncertain = false;
+								const delay = retryDelayMs(failure, lookups, true);
+								if (delay === undefined || lookups >= settings.maxRetries) throw failure;
+								await sleepWithAbort(delay, signal);
+							}
+						}
+					};
 					try {
-						const response = await sessions.send(
-							(token) => operation.buildRequest(params, token),
-							operation.idempotent,
-							unit.scope,
-						);
-						settle(await operation.toOutput(response, params, follow));
+						settle(await sendUnit());
 					} catch (error) {
 						let failure = toRequestFailure(vendor, error, settings.timeoutMs);
 						try {

@@ -62,6 +62,14 @@ export interface LinkOperation<Params> {
 	 */
 	uncertainNote?: string;
 	/**
+	 * For a non-idempotent operation whose effect can be looked up (DevRev: links.list): after an
+	 * attempt whose answer was lost, finds what the attempt made (outputs for the items) or undefined
+	 * when it is not there, so that the request can be sent again without making a second copy.
+	 */
+	findEffect?(items: Params[], follow: FollowUp): Promise<IDataObject[] | undefined>;
+	/** Whether to look for the effect before the first send too (a re-run must not make a second copy). */
+	lookFirst?(items: Params[]): boolean;
+	/**
 	 * When set, items whose key is equal travel in one request (up to the batch size); the key
 	 * holds everything the request's path and shared fields depend on.
 	 */
