@@ -251,10 +251,12 @@ export interface N8nOptions {
 	/** The task broker port; each n8n process needs its own. */
 	brokerPort: number;
 	logLevel?: 'error' | 'warn' | 'info' | 'debug';
+	/** More environment for n8n (set last, so it wins). */
+	env?: NodeJS.ProcessEnv;
 }
 
 /** The environment n8n runs with: its own user folder and ports, offline and quiet. */
-export function n8nEnv({ userFolder, port, brokerPort, logLevel = 'warn' }: N8nOptions): NodeJS.ProcessEnv {
+export function n8nEnv({ userFolder, port, brokerPort, logLevel = 'warn', env: extraEnv }: N8nOptions): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = { ...process.env };
 	// No tsx or jest loaders inside n8n, and not jest's NODE_ENV=test (which silences n8n's logger).
 	delete env.NODE_OPTIONS;
@@ -284,6 +286,7 @@ export function n8nEnv({ userFolder, port, brokerPort, logLevel = 'warn' }: N8nO
 		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
 		EXTERNAL_FRONTEND_HOOKS_URLS: '',
 		DB_SQLITE_POOL_SIZE: '2',
+		...extraEnv,
 	};
 }
 

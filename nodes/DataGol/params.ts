@@ -1,20 +1,21 @@
-import type { INodeProperties, INodePropertyMode } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 /** A UUID, as n8n checks a resource locator's "By ID" field (it adds ^ and $ itself). */
 const UUID_PATTERN = '\\s*[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\s*';
 
-function listMode(searchListMethod: string, placeholder: string): INodePropertyMode {
-	return { displayName: 'From List', name: 'list', type: 'list', placeholder, typeOptions: { searchListMethod, searchable: true } };
-}
-
-/** "By ID": a pasted UUID, or an expression (checked per item when the node runs). */
-function uuidMode(placeholder: string): INodePropertyMode {
+/** A picker's modes: "From List" (searchable), or "By ID" (a pasted UUID, or an expression checked per item when the node runs). */
+function pickerModes(searchListMethod: string, listPlaceholder: string, uuidPlaceholder: string): Pick<INodeProperties, 'modes'> {
 	return {
-		displayName: 'By ID',
-		name: 'id',
-		type: 'string',
-		placeholder,
-		validation: [{ type: 'regex', properties: { regex: UUID_PATTERN, errorMessage: 'Not a UUID (such as 21224153-2f85-4b24-a306-4cfbc7e73f70)' } }],
+		modes: [
+			{ displayName: 'From List', name: 'list', type: 'list', placeholder: listPlaceholder, typeOptions: { searchListMethod, searchable: true } },
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: uuidPlaceholder,
+				validation: [{ type: 'regex', properties: { regex: UUID_PATTERN, errorMessage: 'Not a UUID (such as 21224153-2f85-4b24-a306-4cfbc7e73f70)' } }],
+			},
+		],
 	};
 }
 
@@ -31,10 +32,7 @@ export function pairProperties(operation: 'link' | 'unlink'): INodeProperties[] 
 			default: { mode: 'list', value: '' },
 			displayOptions,
 			description: 'The DataGOL workspace that holds the table',
-			modes: [
-				listMode('searchWorkspaces', 'Select a workspace...'),
-				uuidMode('03d079b8-ddbf-4752-926a-8700c4be056c'),
-			],
+			...pickerModes('searchWorkspaces', 'Select a workspace...', '03d079b8-ddbf-4752-926a-8700c4be056c'),
 		},
 		{
 			displayName: 'Workbook ID',
@@ -45,10 +43,7 @@ export function pairProperties(operation: 'link' | 'unlink'): INodeProperties[] 
 			displayOptions,
 			description: 'The source table (workbook) whose link column is changed; the list shows the chosen workspace\'s tables',
 			typeOptions: { loadOptionsDependsOn: ['workspaceId.value'] },
-			modes: [
-				listMode('searchWorkbooks', 'Select a workbook...'),
-				uuidMode('77b75932-a6f3-405a-aade-fc4bff973858'),
-			],
+			...pickerModes('searchWorkbooks', 'Select a workbook...', '77b75932-a6f3-405a-aade-fc4bff973858'),
 		},
 		{
 			displayName: 'Link Column ID',
@@ -60,10 +55,7 @@ export function pairProperties(operation: 'link' | 'unlink'): INodeProperties[] 
 			description:
 				'The LINK column of the source table (or the link column of a LookUp column); the list shows the chosen workbook\'s LINK columns',
 			typeOptions: { loadOptionsDependsOn: ['workspaceId.value', 'workbookId.value'] },
-			modes: [
-				listMode('searchLinkColumns', 'Select a link column...'),
-				uuidMode('21224153-2f85-4b24-a306-4cfbc7e73f70'),
-			],
+			...pickerModes('searchLinkColumns', 'Select a link column...', '21224153-2f85-4b24-a306-4cfbc7e73f70'),
 		},
 		{
 			displayName: 'Source Record ID',

@@ -13,7 +13,7 @@ export class FairCom implements INodeType {
 		icon: { light: 'file:../../icons/faircom.svg', dark: 'file:../../icons/faircom.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] === "unlink" ? "Unlink Labels from Records" : "Link Labels to Records" }}',
+		subtitle: '={{ $parameter["operation"] === "unlink" ? "Unlink Labels From Records" : "Link Labels to Records" }}',
 		description: 'Link and unlink FairCom labels to and from table records',
 		defaults: { name: 'FairCom' },
 		usableAsTool: true,
@@ -35,7 +35,7 @@ export class FairCom implements INodeType {
 						action: 'Link labels to records',
 					},
 					{
-						name: 'Unlink Labels from Records',
+						name: 'Unlink Labels From Records',
 						value: 'unlink',
 						description: 'Remove labels from records of a table (unlinkLabelsFromRecords); pairs not linked are no error',
 						action: 'Unlink labels from records',

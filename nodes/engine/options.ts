@@ -25,13 +25,15 @@ interface OptionsFor {
  * (concurrency, batch size, rate, timeout, retries), with this vendor's defaults.
  */
 export function optionsCollection(vendor: Vendor, operation: string, { batching, extra = [] }: OptionsFor): INodeProperties {
+	// Plain names: n8n's node-param-default-missing rule reads a `default` given as `vendor.x` as missing.
+	const { defaultConcurrency, defaultBatchSize = 100, defaultRatePerSecond } = vendor;
 	const engineOptions: INodeProperties[] = [
 		{
 			displayName: 'Concurrency',
 			name: 'concurrency',
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 64 },
-			default: vendor.defaultConcurrency,
+			default: defaultConcurrency,
 			description: `How many requests may be in flight at once (default ${vendor.defaultConcurrency})`,
 		},
 		{
@@ -58,7 +60,7 @@ export function optionsCollection(vendor: Vendor, operation: string, { batching,
 			name: 'batchSize',
 			type: 'number',
 			typeOptions: { minValue: 1 },
-			default: vendor.defaultBatchSize ?? 100,
+			default: defaultBatchSize,
 			description: 'Most items sent in one request; items are grouped only when they target the same place',
 		});
 	}
@@ -68,7 +70,7 @@ export function optionsCollection(vendor: Vendor, operation: string, { batching,
 			name: 'requestsPerSecond',
 			type: 'number',
 			typeOptions: { minValue: 0, numberPrecision: 2 },
-			default: vendor.defaultRatePerSecond,
+			default: defaultRatePerSecond,
 			description: `Paces writes to ${vendor.displayName}'s documented limit (${vendor.defaultRatePerSecond} per second); 0 sends as fast as Concurrency allows`,
 		});
 	}

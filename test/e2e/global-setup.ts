@@ -1,4 +1,5 @@
 import { buildPack, ensureN8n, packPack } from '../../scripts/n8n-runtime';
+import { ensureVerdaccio } from './registry';
 
 /** Builds and packs the pack and makes sure n8n is installed, before any e2e test file runs. */
 export default async function globalSetup(): Promise<void> {
@@ -6,6 +7,7 @@ export default async function globalSetup(): Promise<void> {
 	log('\n[e2e] Building the pack…');
 	await buildPack();
 	await ensureN8n(log);
+	await ensureVerdaccio(log);
 	process.env.RECORD_LINKS_PACKAGE_TGZ = await packPack();
 	log(`[e2e] Packed ${process.env.RECORD_LINKS_PACKAGE_TGZ}`);
 }
