@@ -236,6 +236,15 @@ describe.each(TULIP_VARIANTS.tableLinkColumns)('Tulip, table link columns %s', (
 });
 
 // Unicat: its 429 ------------------------------------------------------------------------------------
+const unicatCredentialData = (apiKey = UNICAT_API_KEY) => ({
+	baseUrl: sandbox.baseUrl('unicat'),
+	projectGid: UNICAT_PROJECT_GID,
+	authMethod: 'apiKey',
+	apiKey,
+	jwtToken: '',
+	sessionToken: '',
+});
+
 describe.each(UNICAT_VARIANTS.rateLimit)('Unicat, a 429 answered %s', (rateLimit) => {
 	test('Link waits a 429 out and makes each copy exactly once', async () => {
 		sandbox.state.unicat.variants.rateLimit = rateLimit;
@@ -245,14 +254,7 @@ describe.each(UNICAT_VARIANTS.rateLimit)('Unicat, a 429 answered %s', (rateLimit
 			node: 'unicat',
 			parameters: { operation: 'link', record: UNICAT_RECORDS.chair, parent: '={{$json.parent}}', ordering: UNICAT_ORDERING },
 			items: parents.map((parent) => ({ parent })),
-			credentials: store('recordLinksUnicatApi', {
-				baseUrl: sandbox.baseUrl('unicat'),
-				projectGid: UNICAT_PROJECT_GID,
-				authMethod: 'apiKey',
-				apiKey: UNICAT_API_KEY,
-				jwtToken: '',
-				sessionToken: '',
-			}),
+			credentials: store('recordLinksUnicatApi', unicatCredentialData()),
 		});
 
 		expect(result.error).toBeUndefined();
@@ -265,14 +267,7 @@ describe.each(UNICAT_VARIANTS.rateLimit)('Unicat, a 429 answered %s', (rateLimit
 
 	test('the credential test fails on a wrong API key', async () => {
 		sandbox.state.unicat.variants.rateLimit = rateLimit;
-		const result = await testCredential('recordLinksUnicatApi', {
-			baseUrl: sandbox.baseUrl('unicat'),
-			projectGid: UNICAT_PROJECT_GID,
-			authMethod: 'apiKey',
-			apiKey: 'not-the-key',
-			jwtToken: '',
-			sessionToken: '',
-		});
+		const result = await testCredential('recordLinksUnicatApi', unicatCredentialData('not-the-key'));
 		expect(result.ok).toBe(false);
 	});
 });

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { LinkOperation } from '../engine';
 import { optionsCollection, RequestFailure, saysNoChangeNeeded } from '../engine';
 import { optionalText, requiredText } from '../engine/validation';
-import { devRev, findLink, linkTypeOptions, linkTypeSchema, requireCustomLinkType, summarizeLink } from './vendor';
+import { customLinkTypeProperty, devRev, findLink, linkTypeOptions, linkTypeSchema, requireCustomLinkType, summarizeLink } from './vendor';
 
 const show = { show: { operation: ['link'] } };
 
@@ -39,18 +39,7 @@ const properties: INodeProperties[] = [
 		displayOptions: show,
 		description: 'Object ID (DON) of the target',
 	},
-	{
-		displayName: 'Custom Link Type',
-		name: 'customLinkType',
-		type: 'string',
-		// Not marked required: with Link Type set by an expression n8n would flag it on every item;
-		// the schema requires it for a custom link instead.
-		hint: 'Required for a custom link',
-		default: '',
-		placeholder: 'don:core:dvrv-us-1:devo/0:custom_link_type/1',
-		displayOptions: { show: { operation: ['link'], linkType: ['custom_link'] } },
-		description: 'ID of the custom link type to use',
-	},
+	customLinkTypeProperty({ operation: ['link'] }, 'ID of the custom link type to use'),
 	optionsCollection(devRev, 'link', {
 		extra: [
 			{

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { LinkOperation } from '../engine';
 import { optionsCollection, RequestFailure } from '../engine';
 import { optionalText, requiredText } from '../engine/validation';
-import { devRev, findLink, linkTypeOptions, linkTypeSchema, listLinksRequest, requireCustomLinkType, summarizeLink } from './vendor';
+import { customLinkTypeProperty, devRev, findLink, linkTypeOptions, linkTypeSchema, listLinksRequest, requireCustomLinkType, summarizeLink } from './vendor';
 
 const show = { show: { operation: ['unlink'] } };
 const showByEnds = { show: { operation: ['unlink'], unlinkBy: ['ends'] } };
@@ -64,16 +64,7 @@ const properties: INodeProperties[] = [
 		displayOptions: showByEnds,
 		description: 'Object ID (DON) of the link\'s target',
 	},
-	{
-		displayName: 'Custom Link Type',
-		name: 'customLinkType',
-		type: 'string',
-		hint: 'Required for a custom link',
-		default: '',
-		placeholder: 'don:core:dvrv-us-1:devo/0:custom_link_type/1',
-		displayOptions: { show: { operation: ['unlink'], unlinkBy: ['ends'], linkType: ['custom_link'] } },
-		description: 'ID of the custom link type: only a link of this custom type is deleted',
-	},
+	customLinkTypeProperty({ operation: ['unlink'], unlinkBy: ['ends'] }, 'ID of the custom link type: only a link of this custom type is deleted'),
 	optionsCollection(devRev, 'unlink', {}),
 ];
 

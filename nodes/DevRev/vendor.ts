@@ -1,4 +1,4 @@
-import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
+import type { IDataObject, IDisplayOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import type { FollowUp, Vendor, VendorErrorText, VendorRequest } from '../engine';
@@ -47,6 +47,22 @@ export const linkTypeOptions: INodePropertyOptions[] = LINK_TYPES.map((value) =>
 	name: value.replace(/_/g, ' ').replace(/^\w/, (first) => first.toUpperCase()),
 	value,
 }));
+
+/** The Custom Link Type field (Link, and Unlink by ends), shown for a custom link only. */
+export function customLinkTypeProperty(show: IDisplayOptions['show'], description: string): INodeProperties {
+	return {
+		displayName: 'Custom Link Type',
+		name: 'customLinkType',
+		type: 'string',
+		// Not marked required: with Link Type set by an expression n8n would flag it on every item;
+		// the schema requires it for a custom link instead.
+		hint: 'Required for a custom link',
+		default: '',
+		placeholder: 'don:core:dvrv-us-1:devo/0:custom_link_type/1',
+		displayOptions: { show: { ...show, linkType: ['custom_link'] } },
+		description,
+	};
+}
 
 /** A custom link needs its custom link type (Link, and Unlink by ends). */
 export function requireCustomLinkType(params: { linkType: string; customLinkType?: string }, context: z.RefinementCtx): void {
