@@ -4,14 +4,9 @@ import type {
 	ICredentialTestRequest,
 	ICredentialType,
 	IDataObject,
-	IHttpRequestHelper,
 	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
-
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function isEnvelope(body: unknown): body is IDataObject {
 	return typeof body === 'object' && body !== null && !Array.isArray(body) && typeof (body as IDataObject).action === 'string';
@@ -82,15 +77,6 @@ export class RecordLinksFairComApi implements ICredentialType {
 			description: 'The authToken of an existing FairCom session',
 		},
 		{
-			// n8n runs preAuthentication on every credential test, and otherwise only while this field
-			// is empty: it never is, so node runs never call it (see preAuthentication).
-			displayName: 'Login Check',
-			name: 'loginCheck',
-			type: 'hidden',
-			typeOptions: { expirable: true },
-			default: 'not-used-by-runs',
-		},
-		{
 			displayName: 'Ignore SSL Issues',
 			name: 'ignoreSslIssues',
 			type: 'boolean',
@@ -126,54 +112,23 @@ export class RecordLinksFairComApi implements ICredentialType {
 	}
 
 	/**
-	 * The credential test's strict half. FairCom documents neither the code nor the HTTP status of a
-	 * refused login, and n8n's declarative test rules can only compare one field with one value, so
-	 * the login is checked here: it passes only on errorCode 0 with a token (a given token: errorCode
-	 * 0 from pingSession). The test's own session is ended at once. Nothing is stored (no `loginCheck`
-	 * in the output), and node runs never get here (see the Login Check field).
+	 * Logs in (createSession) or pings the given token's session. FairCom documents neither the code
+	 * nor the HTTP status of a refused login, and n8n's test rules can only compare one field with one
+	 * value, so the rule that decides is "no authToken in the answer": createSession returns the new
+	 * session's token at the top level (and in result), and FairCom echoes a given token there, so a
+	 * login passes only when FairCom handed out a token. An HTTP error status fails the test anyway.
 	 */
-	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
-		const call = async (body: IDataObject): Promise<IDataObject> => {
-			const answer: unknown = await this.helpers.httpRequest({
-				method: 'POST',
-				url: String(credentials.endpoint ?? '').trim().replace(/\/+$/, ''),
-				body,
-				json: true,
-				ignoreHttpStatusErrors: true,
-				skipSslCertificateValidation: credentials.ignoreSslIssues === true,
-				timeout: 30_000,
-			});
-			return isObject(answer) ? answer : {};
-		};
-		const refused = (answer: IDataObject, what: string) =>
-			new Error(
-				`${what}: ${answer.errorCode === undefined ? 'the answer is not a FairCom JSON action response (check the endpoint URL)' : `FairCom error ${String(answer.errorCode)}: ${String(answer.errorMessage ?? '') || 'no message given'}`}`,
-			);
-		if (credentials.authentication === 'authToken') {
-			const answer = await call({ api: 'admin', action: 'pingSession', authToken: String(credentials.authToken ?? '').trim() });
-			if (answer.errorCode !== 0) throw refused(answer, 'The auth token does not name an active FairCom session');
-			return {};
-		}
-		const answer = await call({
-			api: 'admin',
-			action: 'createSession',
-			params: { username: credentials.username, password: credentials.password, description: 'n8n credential test' },
-		});
-		const result = isObject(answer.result) ? answer.result : {};
-		const token = result.authToken ?? answer.authToken;
-		if (answer.errorCode !== 0 || typeof token !== 'string' || token === '') throw refused(answer, 'FairCom refused the login');
-		await call({ api: 'admin', action: 'deleteSession', authToken: token });
-		return {};
-	}
-
-	/** After the strict login check (preAuthentication): the endpoint answers as FairCom's JSON action API. */
 	test: ICredentialTestRequest = {
 		request: {
 			url: '={{$credentials.endpoint.trim().replace(/\\/+$/, "")}}',
 			method: 'POST',
 			json: true,
 			skipSslCertificateValidation: '={{$credentials.ignoreSslIssues === true}}',
-			body: { api: 'admin', action: 'pingSession', params: {} },
+			body: {
+				api: 'admin',
+				action: '={{$credentials.authentication === "authToken" ? "pingSession" : "createSession"}}',
+				params: {},
+			},
 		},
 		rules: [
 			{
@@ -186,7 +141,15 @@ export class RecordLinksFairComApi implements ICredentialType {
 			},
 			{
 				type: 'responseSuccessBody',
-				properties: { key: 'errorCode', value: undefined, message: 'The endpoint did not answer as FairCom\'s JSON action API: check the URL' },
+				properties: { key: 'errorCode', value: -1, message: 'The auth token is invalid or has expired' },
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'authToken',
+					value: undefined,
+					message: 'FairCom did not log in (its answer holds no session token): check the username and password, and the endpoint URL',
+				},
 			},
 		],
 	};
