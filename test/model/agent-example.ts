@@ -1,0 +1,15 @@
+/**
+ * The tool calls a model would make for the request in examples/ai-agent-links-records.json: the
+ * scripted model's plan for `npm start`, and what the agent end-to-end test expects the sandbox to
+ * hold afterwards. Keys are the tool names n8n gives the example's tool nodes (the node name with
+ * every run of other characters than letters, digits, `_` and `-` made `_`).
+ */
+import { UNICAT_RECORDS } from '../sandbox/unicat';
+
+export const AGENT_EXAMPLE_PLAN: Record<string, Record<string, unknown>> = {
+	Link_DevRev_objects: { source: 'ISS-1', target: 'TKT-2' },
+	Link_DataGOL_order_to_customer: { orderRowId: 1, customerRowId: 11 },
+	Link_Tulip_order_to_part: { order: 'ORD-1001', part: 'PRT-17' },
+	Place_Unicat_product_in_collection: { product: UNICAT_RECORDS.chair, collection: UNICAT_RECORDS.summer },
+	Label_FairCom_orders_as_priority: { orderIds: '1, 7' },
+};
