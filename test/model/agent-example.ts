@@ -13,3 +13,12 @@ export const AGENT_EXAMPLE_PLAN: Record<string, Record<string, unknown>> = {
 	Place_Unicat_product_in_collection: { product: UNICAT_RECORDS.chair, collection: UNICAT_RECORDS.summer },
 	Label_FairCom_orders_as_priority: { orderIds: '1, 7' },
 };
+
+/** The links the sandbox holds after those calls, by vendor (as test/e2e/vendors.ts names them). */
+export const AGENT_EXAMPLE_LINKS: Record<string, string[]> = {
+	devrev: ['ISS-1->TKT-2'],
+	datagol: ['1->11'],
+	tulip: ['ORD-1001->PRT-17'],
+	unicat: ['chair->summer'],
+	faircom: ['orders/1 status:priority', 'orders/7 status:priority'],
+};

@@ -13,9 +13,10 @@ import { join } from 'node:path';
 import type { INodePropertyOptions, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import type { Locator, Page } from 'playwright-core';
 
-import { freePort, PACKAGE_NAME, ROOT, VENDORS } from '../../scripts/n8n-runtime';
+import { AGENT_EXAMPLE, freePort, PACKAGE_NAME, readWorkflow, ROOT, VENDORS } from '../../scripts/n8n-runtime';
 import { type SandboxedN8n, startSandboxedN8n } from '../../scripts/sandboxed-n8n';
 import { vendorCases, type VendorCase } from '../e2e/vendors';
+import { AGENT_EXAMPLE_LINKS } from '../model/agent-example';
 import type { VendorSandbox } from '../sandbox';
 import { DATAGOL_SERVICE_TOKEN } from '../sandbox/datagol';
 import { DEVREV_TOKEN } from '../sandbox/devrev';
@@ -314,13 +315,19 @@ describe.each(uiCases)('$name', (uiCase) => {
 		await waitUntil(() => running.sandbox.requestsFor(vendorCase.key).length > before, 'the sandbox gets the credential test');
 		await success.waitFor();
 		const secretInput = modal.locator(`[data-test-id=parameter-input-${uiCase.secret.field}] input`);
+		// Saving tests the credential; "Saved" shows once both are done.
+		const saveButton = modal.getByTestId('credential-save-button');
+		const saveAndTest = async () => {
+			await saveButton.filter({ hasText: /^Save$/ }).click();
+			await saveButton.filter({ hasText: /^Saved$/ }).waitFor();
+		};
 		expect(await secretInput.getAttribute('type')).toBe('password');
 		await secretInput.scrollIntoViewIfNeeded();
 		await screenshot(page, `${vendorCase.key}-credential`);
 
 		const beforeWrong = running.sandbox.requestsFor(vendorCase.key).length;
 		await secretInput.fill(`${uiCase.secret.value}-wrong`);
-		await modal.getByTestId('credential-save-button').click();
+		await saveAndTest();
 		await waitUntil(() => running.sandbox.requestsFor(vendorCase.key).length > beforeWrong, 'the sandbox gets the credential test');
 		if (uiCase.wrongSecretReason === undefined) {
 			await success.waitFor();
@@ -335,8 +342,10 @@ describe.each(uiCases)('$name', (uiCase) => {
 			expect(failure.join('\n')).not.toContain(uiCase.secret.value);
 		}
 
+		const beforeRight = running.sandbox.requestsFor(vendorCase.key).length;
 		await secretInput.fill(uiCase.secret.value);
-		await modal.getByTestId('credential-save-button').click();
+		await saveAndTest();
+		await waitUntil(() => running.sandbox.requestsFor(vendorCase.key).length > beforeRight, 'the sandbox gets the credential test');
 		await success.waitFor();
 		await modal.locator('.el-dialog__headerbtn').click();
 		await modal.waitFor({ state: 'hidden' });
@@ -359,4 +368,30 @@ describe.each(uiCases)('$name', (uiCase) => {
 		expect(rows.map((row, index) => pickFields(row, expected[index] ?? {}))).toEqual(expected);
 		await screenshot(page, `${vendorCase.key}-output`);
 	});
+});
+
+test('the AI agent example runs from the canvas: the sandbox model calls every tool and the agent answers', async () => {
+	const page = await editor.context.newPage();
+	try {
+		running.sandbox.reset();
+		running.model.reset();
+		await page.goto(`${running.n8n.url}/workflow/${readWorkflow(AGENT_EXAMPLE).id}`);
+		await page.click('[data-test-id=execute-workflow-button]');
+		const agent = page.locator('[data-test-id=canvas-node][data-node-name="AI Agent"]');
+		await agent.getByTestId('canvas-node-status-success').waitFor({ timeout: 120_000 });
+		expect(Object.fromEntries(vendorCases.map((vendorCase) => [vendorCase.key, vendorCase.links(running.sandbox)]))).toEqual(
+			AGENT_EXAMPLE_LINKS,
+		);
+		// One request to offer the tools, one with their five results.
+		expect(running.model.toolResults()).toHaveLength(vendorCases.length);
+		await screenshot(page, 'ai-agent-canvas');
+
+		await agent.dblclick();
+		const rows = await outputRows(page);
+		expect(rows).toHaveLength(1);
+		expect(rows[0].output).toMatch(/^Done\. The tools answered:/);
+		await screenshot(page, 'ai-agent-output');
+	} finally {
+		await page.close();
+	}
 });
