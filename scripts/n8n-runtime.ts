@@ -19,6 +19,8 @@ const N8N_BIN = join(N8N_HOME, 'node_modules', 'n8n', 'bin', 'n8n');
 const INSTALLED_MARKER = join(N8N_HOME, '.installed');
 export const EXAMPLES_DIR = join(ROOT, 'examples');
 const SANDBOX_CREDENTIALS_DIR = join(EXAMPLES_DIR, 'sandbox-credentials');
+/** The AI Agent example: every vendor's node as a tool, with a chat model (no vendor prefix). */
+export const AGENT_EXAMPLE = join(EXAMPLES_DIR, 'ai-agent-links-records.json');
 
 /** The owner account `npm start` sets up (a local, throwaway instance). */
 export const DEFAULT_OWNER = {

@@ -13,28 +13,19 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, relative } from 'node:path';
 
-import { startSandbox, vendorModules, type VendorSandbox } from '../test/sandbox';
 import {
 	buildPack,
 	DEFAULT_OWNER,
 	ensureN8n,
-	exampleFiles,
-	freePort,
 	hashOf,
-	importCredentials,
 	importWorkflows,
-	installPack,
 	login,
-	type N8nServer,
 	packPack,
-	presentVendors,
 	readWorkflow,
 	ROOT,
-	sandboxCredentials,
-	setupOwner,
-	startN8nServer,
 	stopAllN8n,
 } from './n8n-runtime';
+import { type SandboxedN8n, startSandboxedN8n } from './sandboxed-n8n';
 
 const USER_FOLDER = join(ROOT, '.n8n-user');
 const IMPORTED_EXAMPLES = join(USER_FOLDER, 'imported-examples.json');
@@ -63,18 +54,16 @@ async function assertPortFree(port: number, what: string): Promise<void> {
 	});
 }
 
-let sandbox: VendorSandbox | undefined;
-let n8n: N8nServer | undefined;
+let running: SandboxedN8n | undefined;
 let stopping: Promise<void> | undefined;
 
 /** Stops n8n (its whole process group) and the sandbox; safe to call more than once. */
 async function shutdown(code: number): Promise<never> {
 	stopping ??= (async () => {
-		const started = sandbox !== undefined;
+		const started = running !== undefined;
 		if (started) log('\nStopping n8n and the sandbox…');
-		await n8n?.stop();
+		await running?.stop();
 		await stopAllN8n();
-		await sandbox?.stop();
 		if (started) log('Stopped.');
 	})();
 	await stopping;
@@ -102,34 +91,26 @@ async function main(): Promise<void> {
 	await buildPack();
 	await ensureN8n((line) => step(line));
 
-	step(`Installing the pack into ${relative(ROOT, USER_FOLDER)}/ as a community package`);
 	mkdirSync(USER_FOLDER, { recursive: true });
-	await installPack(USER_FOLDER, await packPack());
-
-	sandbox = await startSandbox({ host: '127.0.0.1', port: sandboxPort });
-	step(`Vendor sandbox listening on ${sandbox.url}`);
-
-	const vendors = presentVendors(Object.keys(vendorModules));
-	const options = { userFolder: USER_FOLDER, brokerPort: await freePort() };
-	step(`Importing sandbox credentials: ${vendors.map((vendor) => `${vendor.displayName} account`).join(', ')}`);
-	await importCredentials(sandboxCredentials(vendors, sandbox.url), options);
-	const examples = vendors.flatMap(exampleFiles);
-	const changed = await importExamples(examples, options);
+	running = await startSandboxedN8n({
+		userFolder: USER_FOLDER,
+		tarball: await packPack(),
+		port,
+		sandboxPort,
+		log: step,
+		importExamples,
+	});
+	const { sandbox, model, n8n, vendors, examples, importedExamples, ownerCreated } = running;
 	step(
-		changed.length > 0
-			? `Imported example workflows: ${changed.map((file) => relative(ROOT, file)).join(', ')}`
+		importedExamples.length > 0
+			? `Imported example workflows: ${importedExamples.map((file) => relative(ROOT, file)).join(', ')}`
 			: 'Example workflows already imported (unchanged)',
 	);
-
-	step(`Starting n8n (log: ${relative(ROOT, join(USER_FOLDER, 'n8n.log'))})`);
-	n8n = await startN8nServer({ userFolder: USER_FOLDER, port, brokerPort: await freePort() });
 	n8n.process.once('exit', (code) => {
 		if (stopping) return;
-		log(`\nn8n exited unexpectedly (code ${code}); see ${n8n?.logFile}.`);
+		log(`\nn8n exited unexpectedly (code ${code}); see ${n8n.logFile}.`);
 		void shutdown(1);
 	});
-
-	const ownerCreated = await setupOwner(n8n.url, DEFAULT_OWNER);
 	const defaultLoginWorks = ownerCreated || (await login(n8n.url, DEFAULT_OWNER).then(() => true, () => false));
 
 	const names = vendors.map((vendor) => vendor.displayName).join(', ');
@@ -152,6 +133,9 @@ async function main(): Promise<void> {
 	log('     Run a "link" example before its "unlink" example (the sandbox starts empty on every start).');
 	log(`  3. Or build your own: "+" → search for ${names || 'a vendor'}.`);
 	log(`     The credentials "<Vendor> account" point at the local sandbox (${sandbox.url}).`);
+	log('  4. "AI agent links records" hands all five nodes to an AI Agent; its credential');
+	log(`     "OpenAI account (sandbox model)" points at a scripted model (${model.baseUrl})`);
+	log('     that calls each tool once with the IDs the request names.');
 	log();
 	log('  Press Ctrl-C to stop n8n and the sandbox.');
 }

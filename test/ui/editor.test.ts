@@ -1,0 +1,397 @@
+/**
+ * The n8n editor as users meet it, in headless Chromium, against the n8n that `npm start` runs (the
+ * pack as a community package, the vendor sandbox, its credentials and the example workflows) on
+ * free ports and a temporary user folder. For every node: find it in the node creator with its icon,
+ * add it and fill its parameters (every picker must list the sandbox's names), run it, test its
+ * credential (right and wrong secret), and run its link example from the canvas. Assertions read the
+ * page and the sandbox's state. The same run writes the README's screenshots to docs/screenshots/.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import type { INodePropertyOptions, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { Locator, Page } from 'playwright-core';
+
+import { AGENT_EXAMPLE, freePort, PACKAGE_NAME, readWorkflow, ROOT, VENDORS } from '../../scripts/n8n-runtime';
+import { type SandboxedN8n, startSandboxedN8n } from '../../scripts/sandboxed-n8n';
+import { vendorCases, type VendorCase } from '../e2e/vendors';
+import { AGENT_EXAMPLE_LINKS } from '../model/agent-example';
+import type { VendorSandbox } from '../sandbox';
+import { DATAGOL_SERVICE_TOKEN } from '../sandbox/datagol';
+import { DEVREV_TOKEN } from '../sandbox/devrev';
+import { FAIRCOM_PASSWORD } from '../sandbox/faircom';
+import { TULIP_API_SECRET } from '../sandbox/tulip';
+import { UNICAT_API_KEY, UNICAT_ORDERING, UNICAT_RECORDS } from '../sandbox/unicat';
+import { type Editor, openEditor } from './browser';
+
+const SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
+
+let running: SandboxedN8n;
+let userFolder: string;
+let editor: Editor;
+
+/** The node panel (NDV) of the node being edited. */
+class NodePanel {
+	constructor(readonly page: Page) {}
+
+	parameter(name: string): Locator {
+		return this.page.locator(`[data-test-id=ndv] [data-test-id=parameter-input-${name}]`);
+	}
+
+	async fill(name: string, value: string): Promise<void> {
+		await this.parameter(name).locator('input, textarea').first().fill(value);
+	}
+
+	/** Opens a resource locator's list and returns its entries once loaded; fails when it stays empty. */
+	async openPicker(name: string): Promise<string[]> {
+		await this.page.click(`[data-test-id=ndv] [data-test-id=resource-locator-${name}] [data-test-id=rlc-input]`);
+		const items = this.page.locator('[data-test-id=rlc-item]:visible');
+		await items.first().waitFor({ timeout: 20_000 }).catch(() => {
+			throw new Error(`The "${name}" picker lists nothing`);
+		});
+		return (await items.allInnerTexts()).map((text) => text.trim());
+	}
+
+	async pick(text: string): Promise<void> {
+		await this.page.locator('[data-test-id=rlc-item]:visible').filter({ hasText: text }).first().click();
+	}
+
+	/** Runs the node ("Execute step") and returns the rows of the output table. */
+	async execute(): Promise<Array<Record<string, string>>> {
+		await this.page.click('[data-test-id=ndv] [data-test-id=node-execute-button]');
+		return await outputRows(this.page);
+	}
+}
+
+/** The output panel's items as table rows (column → cell text), once the node has run successfully. */
+async function outputRows(page: Page): Promise<Array<Record<string, string>>> {
+	const panel = page.locator('[data-test-id=output-panel]');
+	await panel.locator('[data-test-id=node-run-status-success]').or(panel.locator('[data-test-id=node-run-info]')).first().waitFor();
+	const table = panel.getByTestId('radio-button-table');
+	if (await table.isVisible()) await table.click();
+	await panel.locator('table tbody tr').first().waitFor();
+	const headers = (await panel.locator('table thead th').allInnerTexts()).map((text) => text.trim());
+	const rows = await panel
+		.locator('table tbody tr')
+		.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll(':scope > td')].map((td) => (td as HTMLElement).innerText.trim())));
+	return rows.map((cells) => Object.fromEntries(headers.map((header, index) => [header, cells[index] ?? ''])));
+}
+
+/** What the page must show of an output item: its top-level text, number and boolean fields. */
+function shownFields(item: Record<string, unknown>): Record<string, string> {
+	return Object.fromEntries(
+		Object.entries(item)
+			.filter(([, value]) => ['string', 'number', 'boolean'].includes(typeof value))
+			.map(([key, value]) => [key, String(value)]),
+	);
+}
+
+function pickFields(row: Record<string, string>, fields: Record<string, string>): Record<string, string> {
+	return Object.fromEntries(Object.keys(fields).map((key) => [key, row[key]]));
+}
+
+async function waitUntil(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!(await condition())) {
+		if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+	mkdirSync(SCREENSHOTS, { recursive: true });
+	await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+}
+
+/** The built node's description (what n8n shows in the node creator). */
+function nodeDescription(key: string): INodeTypeDescription {
+	const vendor = VENDORS.find((candidate) => candidate.key === key)!;
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const module = require(join(ROOT, vendor.nodeFile)) as Record<string, new () => INodeType>;
+	return new (Object.values(module)[0])().description;
+}
+
+/** The node creator's name for the node's Link operation. */
+function linkAction(description: INodeTypeDescription): string {
+	const operation = description.properties.find((property) => property.name === 'operation');
+	const link = (operation?.options as INodePropertyOptions[] | undefined)?.find((option) => option.value === 'link');
+	if (!link?.action) throw new Error(`${description.displayName} has no Link operation with an action name`);
+	return link.action;
+}
+
+interface UiCase {
+	vendor: VendorCase;
+	/** The name the node creator shows (the node's display name). */
+	name: string;
+	/** The credential field that holds the secret, and its sandbox value. */
+	secret: { field: string; value: string };
+	/**
+	 * What the credential test shows with a wrong secret; `undefined` where it still passes: Unicat's
+	 * test keeps using the session JWT saved from the right API key (n8n logs in again only when
+	 * the JWT is empty or refused), so a changed key shows only when that session ends.
+	 */
+	wrongSecretReason: string | RegExp | undefined;
+	/** Fills the Link operation's parameters, checking every picker; returns the link key it makes. */
+	fill(panel: NodePanel, sandbox: VendorSandbox): Promise<string>;
+}
+
+const vendor = (key: string) => vendorCases.find((vendorCase) => vendorCase.key === key)!;
+
+const uiCases: UiCase[] = [
+	{
+		vendor: vendor('devrev'),
+		name: nodeDescription('devrev').displayName,
+		secret: { field: 'token', value: DEVREV_TOKEN },
+		wrongSecretReason: 'Authorization failed - please check your credentials',
+		async fill(panel) {
+			await panel.fill('source', 'ISS-7');
+			await panel.fill('target', 'TKT-8');
+			return 'ISS-7->TKT-8';
+		},
+	},
+	{
+		vendor: vendor('datagol'),
+		name: nodeDescription('datagol').displayName,
+		secret: { field: 'token', value: DATAGOL_SERVICE_TOKEN },
+		wrongSecretReason: 'Authorization failed - please check your credentials',
+		async fill(panel, sandbox) {
+			const tables = [...sandbox.state.datagol.tables.values()];
+			const workspaces = [...new Set(tables.map((table) => table.workspaceName))].sort();
+			expect(await panel.openPicker('workspaceId')).toEqual(workspaces);
+			const orders = tables.find((table) => table.name === 'Orders')!;
+			await panel.pick(orders.workspaceName);
+
+			const workbooks = tables.filter((table) => table.workspaceId === orders.workspaceId).map((table) => table.name);
+			expect((await panel.openPicker('workbookId')).sort()).toEqual(workbooks.sort());
+			await panel.pick(orders.name);
+
+			// Each LINK column of Orders, named with the table it links to.
+			const linkColumns = (orders.columns ?? []).filter((column) => column.uiDataType === 'LINK');
+			const listed = await panel.openPicker('linkColumnId');
+			expect(listed).toHaveLength(linkColumns.length);
+			for (const column of linkColumns) {
+				const linked = sandbox.state.datagol.tables.get(column.associateTableId!)!.name;
+				expect(listed.filter((entry) => entry.includes(column.title) && entry.includes(linked))).toHaveLength(1);
+			}
+			await screenshot(panel.page, 'datagol-picker');
+			const customer = linkColumns.find((column) => sandbox.state.datagol.tables.get(column.associateTableId!)?.name === 'Customers')!;
+			await panel.pick(customer.title);
+			await panel.fill('sourceRecordId', '4');
+			await panel.fill('destinationRecordId', '13');
+			return '4->13';
+		},
+	},
+	{
+		vendor: vendor('tulip'),
+		name: nodeDescription('tulip').displayName,
+		secret: { field: 'apiSecret', value: TULIP_API_SECRET },
+		wrongSecretReason: 'Authorization failed - please check your credentials',
+		async fill(panel, sandbox) {
+			// The sandbox credential's key is workspace-level (workspace DEFAULT): its tables' table links.
+			const tables = sandbox.state.tulip.tables.get('DEFAULT')!;
+			const linked = tables.filter((table) => table.columns.some((column) => column.dataType.tableLinkID));
+			const listed = await panel.openPicker('tableLinkId');
+			for (const table of linked) expect({ table: table.label, listed: listed.some((entry) => entry.includes(table.label)) }).toEqual({ table: table.label, listed: true });
+			await screenshot(panel.page, 'tulip-picker');
+			await panel.pick(listed.find((entry) => entry.includes('Orders') && entry.includes('Parts'))!);
+			await panel.fill('leftRecord', 'ORD-3001');
+			await panel.fill('rightRecord', 'PRT-5');
+			return 'ORD-3001->PRT-5';
+		},
+	},
+	{
+		vendor: vendor('unicat'),
+		name: nodeDescription('unicat').displayName,
+		secret: { field: 'apiKey', value: UNICAT_API_KEY },
+		wrongSecretReason: undefined,
+		async fill(panel) {
+			await panel.fill('record', UNICAT_RECORDS.table);
+			await panel.fill('parent', UNICAT_RECORDS.winter);
+			await panel.fill('ordering', UNICAT_ORDERING);
+			return 'table->winter';
+		},
+	},
+	{
+		vendor: vendor('faircom'),
+		name: nodeDescription('faircom').displayName,
+		secret: { field: 'password', value: FAIRCOM_PASSWORD },
+		// FairCom's own words, from its createSession refusal.
+		wrongSecretReason: /^FairCom .*password/i,
+		async fill(panel, sandbox) {
+			const { labels } = sandbox.state.faircom;
+			await panel.page.click('[data-test-id=ndv] [data-test-id=fixed-collection-add]');
+			const groups = [...new Set(labels.map((label) => label.group).filter(Boolean))].sort();
+			expect((await panel.openPicker('group')).sort()).toEqual(groups);
+			await panel.pick('status');
+			const names = labels.filter((label) => label.group === 'status' && !label.deprecated).map((label) => label.name);
+			const listed = await panel.openPicker('name');
+			expect(listed).toHaveLength(names.length);
+			for (const name of names) expect(listed.filter((entry) => entry.endsWith(name))).toHaveLength(1);
+			await screenshot(panel.page, 'faircom-picker');
+			await panel.pick(listed.find((entry) => entry.endsWith('priority'))!);
+			await panel.fill('tableName', 'orders');
+			await panel.fill('ids', '3');
+			return 'orders/3 status:priority';
+		},
+	},
+];
+
+beforeAll(async () => {
+	const tarball = process.env.RECORD_LINKS_PACKAGE_TGZ;
+	if (!tarball) throw new Error('Run the browser tests with `npm run test:ui` (its global setup packs the pack)');
+	userFolder = mkdtempSync(join(tmpdir(), 'record-links-ui-'));
+	running = await startSandboxedN8n({ userFolder, tarball, port: await freePort() });
+	editor = await openEditor(running.n8n.url);
+}, 300_000);
+
+afterAll(async () => {
+	await editor?.close();
+	await running?.stop();
+	if (userFolder) rmSync(userFolder, { recursive: true, force: true });
+});
+
+test('every node of the pack has its checks here', () => {
+	expect(uiCases.map((uiCase) => uiCase.vendor.key).sort()).toEqual(running.vendors.map((vendor) => vendor.key).sort());
+});
+
+describe.each(uiCases)('$name', (uiCase) => {
+	const { vendor: vendorCase } = uiCase;
+	let page: Page;
+
+	beforeAll(async () => {
+		page = await editor.context.newPage();
+	});
+
+	afterAll(async () => {
+		await page?.close();
+	});
+
+	test('the node creator finds it by its name and shows its icon', async () => {
+		await page.goto(`${running.n8n.url}/workflow/new`);
+		await page.click('[data-test-id=canvas-plus-button]');
+		await page.fill('[data-test-id=node-creator-search-bar]', uiCase.name);
+		const item = page.locator('[data-test-id=node-creator-action-item], [data-test-id=node-creator-node-item]').filter({
+			has: page.getByTestId('node-creator-item-name').getByText(uiCase.name, { exact: true }),
+		});
+		await item.first().waitFor();
+		expect(await item.count()).toBe(1);
+		const icon = item.locator('img').first();
+		expect(await icon.getAttribute('src')).toMatch(new RegExp(`/icons/${PACKAGE_NAME}/dist/icons/[a-z]+\\.svg$`));
+		// The icon loaded (n8n served it), and it is drawn at a visible size.
+		await waitUntil(async () => (await icon.evaluate((image) => (image as HTMLImageElement).naturalWidth)) > 0, 'the icon loads');
+		expect((await icon.boundingBox())?.width).toBeGreaterThan(10);
+	});
+
+	test('it is added with the sandbox credential, its pickers list the sandbox names, and it links', async () => {
+		await page.locator('[data-test-id=node-creator-action-item], [data-test-id=node-creator-node-item]').first().click();
+		const action = linkAction(nodeDescription(vendorCase.key));
+		await page.locator('[data-test-id=item-iterator-item]').filter({ has: page.getByText(action, { exact: true }) }).click();
+		await page.locator('[data-test-id=ndv]').waitFor();
+		await expect(page.locator('[data-test-id=ndv] [data-test-id=node-credentials-select] input').inputValue()).resolves.toBe(
+			`${uiCase.name} account`,
+		);
+		const panel = new NodePanel(page);
+		const link = await uiCase.fill(panel, running.sandbox);
+		if (!['datagol', 'tulip', 'faircom'].includes(vendorCase.key)) await screenshot(page, `${vendorCase.key}-panel`);
+
+		running.sandbox.reset();
+		const rows = await panel.execute();
+		expect(vendorCase.links(running.sandbox)).toEqual([link]);
+		const expected = shownFields(vendorCase.linkOutput(running.sandbox, link));
+		expect(rows.map((row) => pickFields(row, expected))).toEqual([expected]);
+	});
+
+	test('its credential tests: success with the sandbox secret, the reason with a wrong one', async () => {
+		await page.click('[data-test-id=ndv] [data-test-id=credential-edit-button]');
+		const modal = page.locator('[data-test-id=editCredential-modal]');
+		const success = modal.getByTestId('credentials-config-container-test-success');
+		const config = modal.getByTestId('node-credentials-config-container');
+		await success.waitFor();
+
+		// "Retry" tests again: the sandbox sees the credential's test request.
+		const before = running.sandbox.requestsFor(vendorCase.key).length;
+		await success.getByRole('button', { name: 'Retry' }).click();
+		await waitUntil(() => running.sandbox.requestsFor(vendorCase.key).length > before, 'the sandbox gets the credential test');
+		await success.waitFor();
+		const secretInput = modal.locator(`[data-test-id=parameter-input-${uiCase.secret.field}] input`);
+		// Saving tests the credential; "Saved" shows once both are done.
+		const saveButton = modal.getByTestId('credential-save-button');
+		const saveAndTest = async () => {
+			await saveButton.filter({ hasText: /^Save$/ }).click();
+			await saveButton.filter({ hasText: /^Saved$/ }).waitFor();
+		};
+		expect(await secretInput.getAttribute('type')).toBe('password');
+		await secretInput.scrollIntoViewIfNeeded();
+		await screenshot(page, `${vendorCase.key}-credential`);
+
+		const beforeWrong = running.sandbox.requestsFor(vendorCase.key).length;
+		await secretInput.fill(`${uiCase.secret.value}-wrong`);
+		await saveAndTest();
+		await waitUntil(() => running.sandbox.requestsFor(vendorCase.key).length > beforeWrong, 'the sandbox gets the credential test');
+		if (uiCase.wrongSecretReason === undefined) {
+			await success.waitFor();
+		} else {
+			await config.getByText('Couldn’t connect with these settings').waitFor();
+			await config.getByText('More details').click();
+			const failure = (await config.innerText()).split('\n').map((line) => line.trim()).filter(Boolean);
+			process.stdout.write(`\n${uiCase.name} credential test with a wrong secret shows: ${JSON.stringify(failure.slice(0, 6))}\n`);
+			expect(failure).toContainEqual(
+				typeof uiCase.wrongSecretReason === 'string' ? uiCase.wrongSecretReason : expect.stringMatching(uiCase.wrongSecretReason),
+			);
+			expect(failure.join('\n')).not.toContain(uiCase.secret.value);
+		}
+
+		const beforeRight = running.sandbox.requestsFor(vendorCase.key).length;
+		await secretInput.fill(uiCase.secret.value);
+		await saveAndTest();
+		await waitUntil(() => running.sandbox.requestsFor(vendorCase.key).length > beforeRight, 'the sandbox gets the credential test');
+		await success.waitFor();
+		await modal.locator('.el-dialog__headerbtn').click();
+		await modal.waitFor({ state: 'hidden' });
+	});
+
+	test('its link example runs from the canvas and the output panel shows every item', async () => {
+		running.sandbox.reset();
+		await page.goto(`${running.n8n.url}/workflow/${vendorCase.linkWorkflowId}`);
+		await page.click('[data-test-id=execute-workflow-button]');
+		const node = page.locator(`[data-test-id=canvas-node][data-node-name="${vendorCase.nodeName}"]`);
+		await node.getByTestId('canvas-node-status-success').waitFor();
+		expect(vendorCase.links(running.sandbox)).toEqual([...vendorCase.exampleLinks].sort());
+
+		await node.dblclick();
+		const rows = await outputRows(page);
+		await expect(page.locator('[data-test-id=output-panel] [data-test-id=ndv-items-count]').innerText()).resolves.toBe(
+			`${vendorCase.exampleLinks.length} items`,
+		);
+		const expected = vendorCase.exampleLinks.map((key) => shownFields(vendorCase.linkOutput(running.sandbox, key)));
+		expect(rows.map((row, index) => pickFields(row, expected[index] ?? {}))).toEqual(expected);
+		await screenshot(page, `${vendorCase.key}-output`);
+	});
+});
+
+test('the AI agent example runs from the canvas: the sandbox model calls every tool and the agent answers', async () => {
+	const page = await editor.context.newPage();
+	try {
+		running.sandbox.reset();
+		running.model.reset();
+		await page.goto(`${running.n8n.url}/workflow/${readWorkflow(AGENT_EXAMPLE).id}`);
+		await page.click('[data-test-id=execute-workflow-button]');
+		const agent = page.locator('[data-test-id=canvas-node][data-node-name="AI Agent"]');
+		await agent.getByTestId('canvas-node-status-success').waitFor({ timeout: 120_000 });
+		expect(Object.fromEntries(vendorCases.map((vendorCase) => [vendorCase.key, vendorCase.links(running.sandbox)]))).toEqual(
+			AGENT_EXAMPLE_LINKS,
+		);
+		// One request to offer the tools, one with their five results.
+		expect(running.model.toolResults()).toHaveLength(vendorCases.length);
+		await screenshot(page, 'ai-agent-canvas');
+
+		await agent.dblclick();
+		const rows = await outputRows(page);
+		expect(rows).toHaveLength(1);
+		expect(rows[0].output).toMatch(/^Done\. The tools answered:/);
+		await screenshot(page, 'ai-agent-output');
+	} finally {
+		await page.close();
+	}
+});
