@@ -1,4 +1,5 @@
 import type {
+	IHttpRequestMethods,
 	Icon,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
@@ -168,12 +169,19 @@ export class RecordLinksUnicatApi implements ICredentialType {
 		return withHeaders(requestOptions, { Authorization: `Bearer ${jwt}` });
 	}
 
-	// GET /api/p/{project}/init is Unicat's documented cheap authenticated read for a project.
+	/**
+	 * With an API key: a login (`POST …/auth`) with the key as it is now, so a wrong key fails even
+	 * while an earlier JWT is still stored (n8n keeps it when the key is edited). With a pasted JWT:
+	 * `GET …/init`, Unicat's documented cheap authenticated read for a project.
+	 */
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.trim().replace(/\\/+$/, "")}}',
-			url: '=/api/p/{{$credentials.projectGid.trim()}}/init',
-			method: 'GET',
+			url: '=/api/p/{{$credentials.projectGid.trim()}}/{{$credentials.authMethod === "jwt" ? "init" : "auth"}}',
+			// n8n resolves every field of a test request as an expression, the method too.
+			method: '={{$credentials.authMethod === "jwt" ? "GET" : "POST"}}' as IHttpRequestMethods,
+			body: '={{$credentials.authMethod === "jwt" ? undefined : { api_key: $credentials.apiKey.trim() } }}',
+			json: true,
 		},
 	};
 }

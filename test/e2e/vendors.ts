@@ -61,7 +61,9 @@ const devRevCase: VendorCase = {
 		);
 		if (!link) throw new Error(`No DevRev link ${key} in the sandbox`);
 		const { id, display_id, link_type, source, target, created_date } = link;
-		return { id, display_id, link_type, source, target, created_date };
+		// A link end as the node outputs it: DevRev's title (issues, tickets) or name becomes display_name.
+		const end = ({ id, display_id, type, title, name }: typeof source) => ({ id, display_id, type, display_name: title ?? name });
+		return { id, display_id, link_type, source: end(source), target: end(target), created_date };
 	},
 	unlinkOutput: (_sandbox, linkOutput) => linkOutput.map((item) => ({ ...item, deleted: true })),
 	badInput: {

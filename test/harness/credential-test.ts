@@ -64,7 +64,7 @@ export async function testCredential(type: string, data: ICredentialDataDecrypte
 		return { ok: false, message: (error as Error).message };
 	}
 	const request: IHttpRequestOptions = {
-		method: test.request.method ?? 'GET',
+		method: (resolve(test.request.method ?? 'GET', credentials, workflow) as IHttpRequestOptions['method']) ?? 'GET',
 		url: `${String(resolve(test.request.baseURL ?? '', credentials, workflow))}${String(resolve(test.request.url ?? '', credentials, workflow))}`,
 		body: resolveDeep(test.request.body, credentials, workflow) as IHttpRequestOptions['body'],
 		headers: {},
