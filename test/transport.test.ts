@@ -18,6 +18,7 @@ describe('FairCom over HTTPS with a self-signed certificate', () => {
 			password: FAIRCOM_PASSWORD,
 			authToken: '',
 			ignoreSslIssues,
+			session: 'perExecution',
 		});
 		return store;
 	}

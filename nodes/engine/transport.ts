@@ -3,7 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { Pacer } from './pacer';
 import { sleepWithAbort } from './sleep';
-import type { SessionLifecycle, Vendor, VendorErrorText, VendorRequest, VendorResponse } from './types';
+import { sessionUse, type SessionUse } from './sessions';
+import type { Vendor, VendorErrorText, VendorRequest, VendorResponse } from './types';
 import { VendorReportedError } from './types';
 
 /** Network errors that prove the request never left this machine. */
@@ -304,7 +305,7 @@ export async function openTransport(
 	context: IExecuteFunctions | ILoadOptionsFunctions,
 	vendor: Vendor,
 	settings: { timeoutMs: number; maxRetries: number; ratePerSecond?: number; signal?: AbortSignal },
-): Promise<{ transport: Transport; session: SessionLifecycle | undefined }> {
+): Promise<{ transport: Transport; session: SessionUse | undefined }> {
 	const credentials = await context.getCredentials(vendor.credentialType);
 	let baseUrl: string;
 	try {
@@ -326,6 +327,5 @@ export async function openTransport(
 		new Pacer(settings.ratePerSecond, settings.signal),
 		settings.signal,
 	);
-	const { session } = vendor;
-	return { transport, session: session && (session.usedWith?.(credentials) ?? true) ? session : undefined };
+	return { transport, session: sessionUse(context, vendor, credentials) };
 }
