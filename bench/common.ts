@@ -19,6 +19,8 @@ export interface NodeRun {
 	failed: number;
 	/** The node's error message when it failed. */
 	error?: string;
+	/** The output items' json (the next node's input in a chain). */
+	outputs: IDataObject[];
 }
 
 export async function timedRun(options: Parameters<typeof runNode>[0]): Promise<NodeRun> {
@@ -35,6 +37,7 @@ export async function timedRun(options: Parameters<typeof runNode>[0]): Promise<
 		ok,
 		failed: options.items.length - ok,
 		error: result.error?.message,
+		outputs: result.items.map((item) => item.json),
 	};
 }
 
@@ -49,6 +52,8 @@ export interface PeerRequest {
 		| { type: 'httpBasicAuth'; user: string; password: string }
 		/** The auth travels in the body (FairCom's token). */
 		| { type: 'none' };
+	/** Headers set on the node (values may be expressions). */
+	headers?: Record<string, string>;
 	/** The node's Options collection (default: none set, i.e. n8n's defaults). */
 	options?: INodeParameters;
 }
@@ -67,6 +72,13 @@ export async function runPeer(request: PeerRequest, items: IDataObject[]): Promi
 		url: request.url,
 		authentication: generic ? 'genericCredentialType' : 'none',
 		...(generic ? { genericAuthType: request.auth.type } : {}),
+		...(request.headers
+			? {
+					sendHeaders: true,
+					specifyHeaders: 'keypair',
+					headerParameters: { parameters: Object.entries(request.headers).map(([name, value]) => ({ name, value })) },
+				}
+			: {}),
 		sendBody: true,
 		contentType: 'json',
 		specifyBody: 'json',

@@ -5,7 +5,8 @@
  *
  * Environment: BENCH_ROUNDS (default 3), BENCH_SCALE_ROUNDS (rounds of the 100k run; default
  * BENCH_ROUNDS, fewer when the time budget runs short), BENCH_BUDGET_S (default 540),
- * BENCH_ONLY (comma-separated scenario ids: batch, rate-limited, per-item, scale),
+ * BENCH_ONLY (comma-separated scenario ids: batch, rate-limited, per-item, scale, triggered),
+ * BENCH_TRIGGERED (executions per series of the triggered scenario, default 500),
  * BENCH_N8N_NODES_BASE (an n8n-nodes-base folder for the HTTP Request node).
  */
 import './env';
@@ -19,12 +20,14 @@ import { batchScenario } from './scenarios/batch';
 import { perItemScenario, type ThroughputSeries } from './scenarios/per-item';
 import { rateLimitedScenario } from './scenarios/rate-limited';
 import { scaleScenario } from './scenarios/scale';
+import { triggeredScenario } from './scenarios/triggered';
 
 const SCENARIOS: Array<[string, (context: BenchContext) => Promise<ScenarioResult>]> = [
 	['batch', batchScenario],
 	['rate-limited', rateLimitedScenario],
 	['per-item', perItemScenario],
 	['scale', scaleScenario],
+	['triggered', triggeredScenario],
 ];
 
 /** `npm run bench` must finish in under 10 minutes on a 2-core machine; the scale scenario adapts to this. */
