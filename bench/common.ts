@@ -2,7 +2,7 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { CredentialStore, runNode } from '../test/harness/engine';
-import { HTTP_REQUEST_TYPE, HTTP_REQUEST_VERSION } from './peer';
+import { AGGREGATE_TYPE, HTTP_REQUEST_TYPE, HTTP_REQUEST_VERSION } from './peer';
 
 export const NODE_NAME = 'Node Under Test';
 
@@ -94,6 +94,31 @@ export async function runPeer(request: PeerRequest, items: IDataObject[]): Promi
 		credentials,
 		nodeCredentials: generic ? [request.auth.type] : [],
 	});
+}
+
+/**
+ * What a skilled user builds for a batch API: an Aggregate node (all items into one) and one HTTP
+ * Request whose body is built from the whole array. Times and counts are the two nodes' together.
+ */
+export async function runAggregatePeer(request: PeerRequest, items: IDataObject[]): Promise<NodeRun> {
+	const aggregate = await timedRun({
+		node: AGGREGATE_TYPE,
+		type: AGGREGATE_TYPE,
+		typeVersion: 1,
+		parameters: { aggregate: 'aggregateAllItemData', destinationFieldName: 'data', include: 'allFields' },
+		items,
+		nodeCredentials: [],
+	});
+	const send = await runPeer(request, aggregate.outputs);
+	return {
+		...send,
+		ms: aggregate.ms + send.ms,
+		startedAt: aggregate.startedAt,
+		cpuMs: aggregate.cpuMs + send.cpuMs,
+		// One request for every item: when it fails, every item failed.
+		ok: send.failed === 0 ? items.length : 0,
+		failed: send.failed === 0 ? 0 : items.length,
+	};
 }
 
 export function median(values: number[]): number {

@@ -93,3 +93,28 @@ describe('cancelling an execution', () => {
 		expect(sandbox.state.devrev.links.size).toBeLessThan(items.length);
 	});
 });
+
+describe('Redirects', () => {
+	test('a redirect is not followed: the item fails with the redirect named, nothing is sent elsewhere', async () => {
+		sandbox.addFault({
+			vendor: 'devrev',
+			path: '/links.create',
+			fault: { kind: 'status', status: 301, body: '', headers: { location: `${sandbox.baseUrl('devrev')}/elsewhere?x=1` } },
+		});
+		const store = new CredentialStore();
+		store.set('recordLinksDevRevApi', { token: DEVREV_TOKEN, baseUrl: sandbox.baseUrl('devrev') });
+		const result = await runNode({
+			node: 'devRev',
+			parameters: { operation: 'link', linkType: 'is_related_to', source: '={{$json.source}}', target: '={{$json.target}}' },
+			items: [{ source: 'don:core:dvrv-us-1:devo/0:issue/1', target: 'don:core:dvrv-us-1:devo/0:ticket/1' }],
+			credentials: store,
+			continueOnFail: true,
+		});
+		expect(result.items.map((item) => item.json)).toEqual([
+			{ error: `DevRev answered 301: a redirect to ${sandbox.baseUrl('devrev')}/elsewhere` },
+		]);
+		// One request, not repeated, and the redirect's target was never called.
+		expect(sandbox.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['POST /links.create']);
+		expect(sandbox.state.devrev.links.size).toBe(0);
+	});
+});

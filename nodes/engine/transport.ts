@@ -115,6 +115,17 @@ function httpFailure(vendor: Vendor, response: VendorResponse): RequestFailure {
 	});
 }
 
+/** A 3xx answer: the URL in the credential is not the API's own (e.g. http:// where the API is https://). */
+function redirectFailure(vendor: Vendor, response: VendorResponse): RequestFailure {
+	const location = response.headers?.location;
+	const target = typeof location === 'string' ? location.split('?')[0] : undefined;
+	return new RequestFailure(`${vendor.displayName} answered ${response.statusCode}: a redirect${target ? ` to ${target}` : ''}`, {
+		description: 'Redirects are not followed (a redirected call may not be the one sent). Put the address the API answers at into the credential.',
+		statusCode: response.statusCode,
+		mayHaveReachedServer: true,
+	});
+}
+
 /** Turns anything a request threw into a RequestFailure that carries no request details. */
 export function toRequestFailure(vendor: Vendor, error: unknown, timeoutMs: number): RequestFailure {
 	if (error instanceof RequestFailure) return error;
@@ -231,6 +242,10 @@ export class Transport {
 			ignoreHttpStatusErrors: true,
 			timeout: this.settings.timeoutMs,
 			skipSslCertificateValidation: this.settings.skipSslCertificateValidation,
+			// A vendor API does not redirect its calls; following one would turn a POST into a GET
+			// elsewhere. Not following also spares n8n-core's redirect wrapper on every request
+			// (about a sixth of the CPU per link in the benchmark's profile).
+			disableFollowRedirect: true,
 		};
 		let response = await this.request(options);
 		if (response.statusCode === 401 && this.vendor.loginExpiresWith401) {
@@ -239,6 +254,7 @@ export class Transport {
 			response = await this.request({ ...options, ignoreHttpStatusErrors: false });
 		}
 		if (response.statusCode >= 400) throw httpFailure(this.vendor, response);
+		if (response.statusCode >= 300) throw redirectFailure(this.vendor, response);
 		const unreadable = unreadableAnswer(this.vendor, response);
 		if (unreadable) throw unreadable;
 		this.vendor.checkSuccessBody?.(response.body);
