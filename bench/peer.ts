@@ -122,6 +122,9 @@ export function loadPeer(peer: Peer): void {
 	const { HttpRequest } = require(join(peer.packageDir, 'dist/nodes/HttpRequest/HttpRequest.node.js')) as {
 		HttpRequest: new () => INodeType;
 	};
+	const { Aggregate } = require(join(peer.packageDir, 'dist/nodes/Transform/Aggregate/Aggregate.node.js')) as {
+		Aggregate: new () => INodeType;
+	};
 	const credentials: Array<[string, string, string]> = [
 		['httpHeaderAuth', 'HttpHeaderAuth.credentials.js', 'HttpHeaderAuth'],
 		['httpBasicAuth', 'HttpBasicAuth.credentials.js', 'HttpBasicAuth'],
@@ -131,9 +134,6 @@ export function loadPeer(peer: Peer): void {
 		credentialTypes[name] = new exported[className]();
 	}
 	/* eslint-enable @typescript-eslint/no-require-imports */
-	const { Aggregate } = require(join(peer.packageDir, 'dist/nodes/Transform/Aggregate/Aggregate.node.js')) as {
-		Aggregate: new () => INodeType;
-	};
 	nodeTypes[HTTP_REQUEST_TYPE] = new HttpRequest();
 	nodeTypes[AGGREGATE_TYPE] = new Aggregate();
 	const copies = new Set(
