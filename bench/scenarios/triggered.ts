@@ -13,12 +13,15 @@ import { FAIRCOM_PASSWORD, FAIRCOM_PERMANENT_TOKEN, FAIRCOM_USERNAME } from '../
 import { TULIP, TULIP_API_KEY, TULIP_API_SECRET } from '../../test/sandbox/tulip';
 import { UNICAT_API_KEY, UNICAT_ORDERING, UNICAT_PROJECT_GID } from '../../test/sandbox/unicat';
 import { type BenchContext, fmt, median, type NodeRun, type PeerRequest, runPeer, type ScenarioResult, timedRun } from '../common';
+import { confirmInN8n } from '../triggered-n8n';
 
 /** Executions per series (BENCH_TRIGGERED, default 500). */
 const EXECUTIONS = Math.max(10, Number(process.env.BENCH_TRIGGERED) || 500);
 /** Executions alternate between the series in blocks, so a noisy neighbour hits every series alike. */
 const BLOCK = 25;
 const LATENCY_MS = 20;
+/** Webhook calls per series in the real-n8n confirmation (BENCH_TRIGGERED_N8N, default 100; 0 skips it). */
+const N8N_CALLS = Math.max(0, Number(process.env.BENCH_TRIGGERED_N8N ?? 100));
 /** FairCom's target: steady-state calls per single-item execution with the default Session: Reuse. */
 const FAIRCOM_CALLS_TARGET = 1.05;
 
@@ -255,7 +258,29 @@ export async function triggeredScenario(context: BenchContext): Promise<Scenario
 			]);
 		}
 	}
-	const met = fairComCalls <= FAIRCOM_CALLS_TARGET;
+	let n8nCalls = NaN;
+	if (N8N_CALLS > 0) {
+		const confirmed = await confirmInN8n(context, N8N_CALLS, 4 * EXECUTIONS);
+		if (!confirmed) {
+			notes.push('Real n8n confirmation: **not run** (n8n 2.8.4 is not installed in .cache/n8n-2.8.4: `npm run test:e2e` installs it).');
+		} else {
+			for (const result of confirmed) {
+				if (result.label.startsWith('FairCom node, Session: Reuse')) n8nCalls = result.requestsPerExecution;
+				rows.push([
+					`real n8n, webhook: ${result.label}`,
+					fmt.int(result.calls),
+					result.requestsPerExecution.toFixed(2),
+					fmt.ms(median(result.ms)),
+					fmt.ms(quantile(result.ms, 0.95)),
+					String(result.failed),
+				]);
+			}
+			notes.push(
+				`Real n8n 2.8.4 (the pack installed as a community package, \`n8n start\`): a Webhook node (answering with the last node's output) → the FairCom node, or → three HTTP Request nodes; ${N8N_CALLS} calls per workflow, one at a time, the workflows alternating in blocks of 10. Time is the webhook call's answer time as the caller sees it (n8n's whole execution, saving included). FairCom calls per execution there: ${n8nCalls.toFixed(3)} with Session: Reuse.`,
+			);
+		}
+	}
+	const met = fairComCalls <= FAIRCOM_CALLS_TARGET && !(n8nCalls > FAIRCOM_CALLS_TARGET);
 	notes.push(
 		`FairCom node with the default Session: Reuse: ${fairComCalls.toFixed(3)} FairCom calls per single-item execution (the first execution logs in; every later one sends only its link call): target ≤ ${FAIRCOM_CALLS_TARGET} **${met ? 'met' : 'missed'}**.`,
 		'Vendor requests per execution are counted by the sandbox; time is the wall time of the execution in the engine (for a chain, its nodes one after the other), p50 and p95 over all executions of the series.',
