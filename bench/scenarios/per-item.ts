@@ -214,7 +214,7 @@ export async function perItemScenario(context: BenchContext): Promise<ScenarioRe
 			],
 			rows,
 		},
-		verdict: passed === checks.length ? 'met' : passed === 0 ? 'missed' : 'partly met',
+		verdict: passed === checks.length ? 'met' : 'missed',
 		notes,
 		headline: `${fmt.pct(share)} of undici without keep-alive at concurrency ${DEFAULT_CONCURRENCY} (${fmt.int(atDefault.ours)} vs ${fmt.int(atDefault.rawNoKeepAlive)} links/s); ${behindPeer.length === 0 ? 'at or above' : 'below'} the HTTP Request node ${behindPeer.length === 0 ? 'at every concurrency' : `at ${behindPeer.map((point) => point.concurrency).join(', ')}`}; CPU per link ${fmt.int(oursCpu)} vs ${fmt.int(peerCpu)} µs`,
 		series: { points } satisfies ThroughputSeries,
