@@ -119,7 +119,7 @@ export async function confirmInN8n(context: BenchContext, calls: number, firstId
 		];
 		await importCredentials([reused, perExecution], options);
 		await importWorkflows(series.map((each) => each.workflow), options);
-		await n8nCommandOrThrow(['publish:workflow', '--all'], options);
+		for (const each of series) await n8nCommandOrThrow(['publish:workflow', `--id=${each.workflow.id}`], options);
 		context.log('triggered: starting n8n for the webhook confirmation');
 		const server = await startN8nServer({ ...options, port: await freePort() });
 		let nextId = firstId;
