@@ -2,7 +2,7 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { CredentialStore, runNode } from '../test/harness/engine';
-import { HTTP_REQUEST_TYPE, HTTP_REQUEST_VERSION } from './peer';
+import { AGGREGATE_TYPE, HTTP_REQUEST_TYPE, HTTP_REQUEST_VERSION } from './peer';
 
 export const NODE_NAME = 'Node Under Test';
 
@@ -19,6 +19,8 @@ export interface NodeRun {
 	failed: number;
 	/** The node's error message when it failed. */
 	error?: string;
+	/** The output items' json (the next node's input in a chain). */
+	outputs: IDataObject[];
 }
 
 export async function timedRun(options: Parameters<typeof runNode>[0]): Promise<NodeRun> {
@@ -35,6 +37,7 @@ export async function timedRun(options: Parameters<typeof runNode>[0]): Promise<
 		ok,
 		failed: options.items.length - ok,
 		error: result.error?.message,
+		outputs: result.items.map((item) => item.json),
 	};
 }
 
@@ -49,6 +52,8 @@ export interface PeerRequest {
 		| { type: 'httpBasicAuth'; user: string; password: string }
 		/** The auth travels in the body (FairCom's token). */
 		| { type: 'none' };
+	/** Headers set on the node (values may be expressions). */
+	headers?: Record<string, string>;
 	/** The node's Options collection (default: none set, i.e. n8n's defaults). */
 	options?: INodeParameters;
 }
@@ -67,6 +72,13 @@ export async function runPeer(request: PeerRequest, items: IDataObject[]): Promi
 		url: request.url,
 		authentication: generic ? 'genericCredentialType' : 'none',
 		...(generic ? { genericAuthType: request.auth.type } : {}),
+		...(request.headers
+			? {
+					sendHeaders: true,
+					specifyHeaders: 'keypair',
+					headerParameters: { parameters: Object.entries(request.headers).map(([name, value]) => ({ name, value })) },
+				}
+			: {}),
 		sendBody: true,
 		contentType: 'json',
 		specifyBody: 'json',
@@ -82,6 +94,31 @@ export async function runPeer(request: PeerRequest, items: IDataObject[]): Promi
 		credentials,
 		nodeCredentials: generic ? [request.auth.type] : [],
 	});
+}
+
+/**
+ * What a skilled user builds for a batch API: an Aggregate node (all items into one) and one HTTP
+ * Request whose body is built from the whole array. Times and counts are the two nodes' together.
+ */
+export async function runAggregatePeer(request: PeerRequest, items: IDataObject[]): Promise<NodeRun> {
+	const aggregate = await timedRun({
+		node: AGGREGATE_TYPE,
+		type: AGGREGATE_TYPE,
+		typeVersion: 1,
+		parameters: { aggregate: 'aggregateAllItemData', destinationFieldName: 'data', include: 'allFields' },
+		items,
+		nodeCredentials: [],
+	});
+	const send = await runPeer(request, aggregate.outputs);
+	return {
+		...send,
+		ms: aggregate.ms + send.ms,
+		startedAt: aggregate.startedAt,
+		cpuMs: aggregate.cpuMs + send.cpuMs,
+		// One request for every item: when it fails, every item failed.
+		ok: send.failed === 0 ? items.length : 0,
+		failed: send.failed === 0 ? 0 : items.length,
+	};
 }
 
 export function median(values: number[]): number {

@@ -30,6 +30,8 @@ export const NODES_BASE_VERSION = '2.8.1';
 export const HTTP_REQUEST_TYPE = 'n8n-nodes-base.httpRequest';
 /** The HTTP Request node version a new node gets in n8n 2.8.4 (its defaultVersion). */
 export const HTTP_REQUEST_VERSION = 4.4;
+/** The Aggregate node (one item holding every input item), for the batch scenario's hand-built peer. */
+export const AGGREGATE_TYPE = 'n8n-nodes-base.aggregate';
 /** Packages the peer must share with the harness. */
 const SHARED = ['n8n-workflow', 'n8n-core', '@n8n/di'];
 
@@ -111,7 +113,7 @@ function shareEngineModules(packageRoot: string): void {
 }
 
 /**
- * Loads the HTTP Request node and the generic credential types into the harness's registry, so
+ * Loads the HTTP Request and Aggregate nodes and the generic credential types into the harness's registry, so
  * `runNode({ node: HTTP_REQUEST_TYPE, type: HTTP_REQUEST_TYPE, … })` runs it.
  */
 export function loadPeer(peer: Peer): void {
@@ -119,6 +121,9 @@ export function loadPeer(peer: Peer): void {
 	/* eslint-disable @typescript-eslint/no-require-imports */
 	const { HttpRequest } = require(join(peer.packageDir, 'dist/nodes/HttpRequest/HttpRequest.node.js')) as {
 		HttpRequest: new () => INodeType;
+	};
+	const { Aggregate } = require(join(peer.packageDir, 'dist/nodes/Transform/Aggregate/Aggregate.node.js')) as {
+		Aggregate: new () => INodeType;
 	};
 	const credentials: Array<[string, string, string]> = [
 		['httpHeaderAuth', 'HttpHeaderAuth.credentials.js', 'HttpHeaderAuth'],
@@ -130,6 +135,7 @@ export function loadPeer(peer: Peer): void {
 	}
 	/* eslint-enable @typescript-eslint/no-require-imports */
 	nodeTypes[HTTP_REQUEST_TYPE] = new HttpRequest();
+	nodeTypes[AGGREGATE_TYPE] = new Aggregate();
 	const copies = new Set(
 		Object.keys(require.cache).flatMap((file) => {
 			const match = /^(.*[\\/]node_modules[\\/]n8n-workflow)[\\/]/.exec(file);

@@ -5,7 +5,9 @@
  *
  * Environment: BENCH_ROUNDS (default 3), BENCH_SCALE_ROUNDS (rounds of the 100k run; default
  * BENCH_ROUNDS, fewer when the time budget runs short), BENCH_BUDGET_S (default 540),
- * BENCH_ONLY (comma-separated scenario ids: batch, rate-limited, per-item, scale),
+ * BENCH_ONLY (comma-separated scenario ids: batch, rate-limited, per-item, scale, triggered),
+ * BENCH_TRIGGERED (executions per node in the triggered scenario, default 500),
+ * BENCH_TRIGGERED_N8N (webhook calls per workflow in real n8n, default 60; 0 skips it),
  * BENCH_N8N_NODES_BASE (an n8n-nodes-base folder for the HTTP Request node).
  */
 import './env';
@@ -19,11 +21,14 @@ import { batchScenario } from './scenarios/batch';
 import { perItemScenario, type ThroughputSeries } from './scenarios/per-item';
 import { rateLimitedScenario } from './scenarios/rate-limited';
 import { scaleScenario } from './scenarios/scale';
+import { triggeredScenario } from './scenarios/triggered';
 
 const SCENARIOS: Array<[string, (context: BenchContext) => Promise<ScenarioResult>]> = [
 	['batch', batchScenario],
 	['rate-limited', rateLimitedScenario],
 	['per-item', perItemScenario],
+	['triggered', triggeredScenario],
+	// Last: it takes fewer rounds when the time budget runs short.
 	['scale', scaleScenario],
 ];
 
@@ -54,6 +59,8 @@ async function main() {
 		await shutdownEngine();
 	}
 	const totalMs = performance.now() - started;
+	// In the order of their numbers (the run order puts the budget-adapting scale scenario last).
+	results.sort((a, b) => parseInt(a.title, 10) - parseInt(b.title, 10));
 	const series = results.find((result) => result.id === 'per-item')?.series as ThroughputSeries | undefined;
 	writeOutputs(renderMarkdown(results, env, totalMs, ROUNDS), series ? renderChart(series) : undefined);
 	process.stdout.write(`${renderConsole(results)}\n\nWrote bench/RESULTS.md${series ? ' and bench/throughput.svg' : ''} in ${(totalMs / 1000).toFixed(0)} s.\n`);

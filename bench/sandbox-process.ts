@@ -3,6 +3,7 @@
  * and the raw client never share a CPU slice of their event loop with the server. Driven over IPC by
  * `SandboxClient` (sandbox-client.ts).
  */
+import { vendorCases } from '../test/harness/vendor-cases';
 import { startSandbox } from '../test/sandbox';
 
 export type SandboxCommand =
@@ -15,7 +16,11 @@ export type SandboxCommand =
 	| { cmd: 'recording'; on: boolean }
 	/** When the first and the last recorded request arrived (epoch ms). */
 	| { cmd: 'requestTimes' }
-	| { cmd: 'eval'; vendor: string; fn: string };
+	| { cmd: 'eval'; vendor: string; fn: string }
+	/** Seeds what linking pairs 0…n-1 of test/harness/vendor-cases.ts needs, with the soak's sandbox settings. */
+	| { cmd: 'prepareCase'; vendor: string; n: number }
+	/** Every link a vendor's sandbox holds (vendor-cases' count). */
+	| { cmd: 'totalLinks'; vendor: string };
 
 export interface SandboxReady {
 	type: 'ready';
@@ -30,6 +35,12 @@ async function main() {
 	const vendors = Object.keys(sandbox.state);
 	const baseUrls = Object.fromEntries(vendors.map((vendor) => [vendor, sandbox.baseUrl(vendor as never)]));
 	const state = (vendor: string) => (sandbox.state as Record<string, unknown>)[vendor] as Record<string, unknown> | undefined;
+
+	const caseOf = (vendor: string) => {
+		const found = vendorCases.find((each) => each.vendor === vendor);
+		if (!found) throw new Error(`No vendor case for ${vendor}`);
+		return found;
+	};
 
 	const handle = (message: SandboxCommand): unknown => {
 		switch (message.cmd) {
@@ -55,6 +66,14 @@ async function main() {
 				const links = state(message.vendor)?.links as { size?: number } | undefined;
 				return typeof links?.size === 'number' ? links.size : undefined;
 			}
+			case 'prepareCase': {
+				const vendorCase = caseOf(message.vendor);
+				vendorCase.prepare?.(sandbox, message.n);
+				vendorCase.prepareSoak?.(sandbox);
+				return true;
+			}
+			case 'totalLinks':
+				return caseOf(message.vendor).totalLinks(sandbox);
 			case 'eval': {
 				// A summary of a vendor's state the bench asks for (function text written by the bench itself).
 				const summarize = new Function('state', `return (${message.fn})(state);`) as (state: unknown) => unknown;

@@ -40,7 +40,7 @@ export class RecordLinksFairComApi implements ICredentialType {
 				{
 					name: 'Username and Password',
 					value: 'password',
-					description: 'Log in once per execution and end the session when the node finishes',
+					description: 'Log in with a FairCom account; the Session field says how long a session is kept',
 				},
 				{
 					name: 'Existing Auth Token',
@@ -65,6 +65,26 @@ export class RecordLinksFairComApi implements ICredentialType {
 			default: '',
 			required: true,
 			displayOptions: { show: { authentication: ['password'] } },
+		},
+		{
+			displayName: 'Session',
+			name: 'session',
+			type: 'options',
+			default: 'reuse',
+			displayOptions: { show: { authentication: ['password'] } },
+			options: [
+				{
+					name: 'Reuse',
+					value: 'reuse',
+					description:
+						'One session serves every execution in this n8n process (one call per execution); it stays open on the server until it idles out',
+				},
+				{
+					name: 'One per Execution, Ended Every Time',
+					value: 'perExecution',
+					description: 'Each execution logs in and ends its session when the node finishes (two more calls per execution)',
+				},
+			],
 		},
 		{
 			displayName: 'Auth Token',

@@ -38,6 +38,8 @@ function credentials(data: IDataObject = {}) {
 		password: FAIRCOM_PASSWORD,
 		authToken: '',
 		ignoreSslIssues: false,
+		// These tests show the session of one execution; "FairCom session reuse" below shows the default.
+		session: 'perExecution',
 		...data,
 	});
 	return store;
@@ -630,5 +632,126 @@ describe('FairCom "Ignore SSL Issues"', () => {
 		});
 		expect(result.error?.message).toMatch(/^Could not log in to FairCom: FairCom's TLS certificate was rejected \(.+\): .*"Ignore SSL Issues"/);
 		expect(sandbox.requestsFor('faircom')).toEqual([]);
+	});
+});
+
+describe('FairCom session reuse (the default)', () => {
+	// A credential saved without the Session field: the default, one session kept across executions.
+	const reused = (data: IDataObject = {}) => credentials({ session: undefined, ...data });
+	const linkIds = async (store: CredentialStore, ids: number[], options: IDataObject = {}) =>
+		await runNode({
+			node: 'fairCom',
+			parameters: params({ ids: '={{$json.ids}}', options: { mergeItems: false, ...options } }),
+			items: ids.map((id) => ({ ids: [id] })),
+			credentials: store,
+		});
+	const count = (action: string) => actions().filter((each) => each === action).length;
+
+	test('executions share one session: one createSession, then one call per single-item execution, never ended', async () => {
+		const store = reused();
+		for (const id of [1, 2, 3, 4, 5]) {
+			const result = await linkIds(store, [id]);
+			expect(result.error).toBeUndefined();
+			expect(json(result)).toEqual([{ operation: 'link', labels: [{ name: 'priority' }], tableName: 'orders', ids: [id], linked: true }]);
+		}
+		expect(actions()).toEqual(['createSession', ...Array(5).fill('linkLabelsToRecords')]);
+		const [token] = state().issuedTokens;
+		expect(bodies('linkLabelsToRecords').map((body) => body.authToken)).toEqual(Array(5).fill(token));
+		// Left open on the server, where it idles out.
+		expect(state().sessions.has(token)).toBe(true);
+		expect(state().deletedTokens).toEqual([]);
+		expectLinks([1, 2, 3, 4, 5].map((id) => link(id, 'priority')));
+	});
+
+	test('concurrent executions and concurrent items open one session between them', async () => {
+		const store = reused();
+		const results = await Promise.all([0, 1, 2, 3, 4].map((n) => linkIds(store, [n * 3 + 1, n * 3 + 2, n * 3 + 3], { concurrency: 4 })));
+		for (const result of results) expect(result.error).toBeUndefined();
+		expect(count('createSession')).toBe(1);
+		expect(count('linkLabelsToRecords')).toBe(15);
+		expect(count('deleteSession')).toBe(0);
+		expectLinks(Array.from({ length: 15 }, (_, i) => link(i + 1, 'priority')));
+	});
+
+	test('an expired session (12031) is renewed once for every execution and item that used it', async () => {
+		const store = reused();
+		await linkIds(store, [1]);
+		const [first] = state().issuedTokens;
+		// The session idles out on the server.
+		state().sessions.delete(first);
+		const results = await Promise.all([2, 3, 4].map((id) => linkIds(store, [id, id + 10], { concurrency: 2 })));
+		for (const result of results) expect(result.error).toBeUndefined();
+		expect(count('createSession')).toBe(2);
+		const second = state().issuedTokens[1];
+		// Calls with the expired token failed with 12031 and were repeated once with the new session.
+		const tokens = bodies('linkLabelsToRecords').map((body) => body.authToken);
+		expect(tokens.filter((token) => token === second)).toHaveLength(6);
+		expectLinks([1, 2, 3, 4, 12, 13, 14].map((id) => link(id, 'priority')));
+		expectNoSecrets(results[0]);
+	});
+
+	test('a session that expires again is not renewed a second time; the next execution renews it', async () => {
+		const store = reused();
+		state().expireNext = 2;
+		const failed = await runNode({ node: 'fairCom', parameters: params(), items: [{}], credentials: store, continueOnFail: true });
+		expect(failed.items[0].error?.message).toMatch(/^FairCom error 12031:/);
+		expect(actions()).toEqual(['createSession', 'linkLabelsToRecords', 'createSession', 'linkLabelsToRecords']);
+		const next = await linkIds(store, [3]);
+		expect(next.error).toBeUndefined();
+		expect(actions().slice(4)).toEqual(['linkLabelsToRecords', 'createSession', 'linkLabelsToRecords']);
+		expectLinks([link(3, 'priority')]);
+	});
+
+	test('a changed credential gets a session of its own', async () => {
+		const store = reused();
+		await linkIds(store, [1]);
+		await linkIds(store, [2]);
+		// Same credential (same id), edited: another endpoint spelling reaches the same server.
+		store.set('recordLinksFairComApi', { ...store.get('recordLinksFairComApi'), endpoint: `${endpoint()}/` });
+		await linkIds(store, [3]);
+		expect(actions()).toEqual(['createSession', 'linkLabelsToRecords', 'linkLabelsToRecords', 'createSession', 'linkLabelsToRecords']);
+		// Another credential never shares it.
+		await linkIds(reused(), [4]);
+		expect(count('createSession')).toBe(3);
+	});
+
+	test('a failed login is not kept: one login per execution, and the next execution tries again', async () => {
+		const store = reused({ password: 'wrong-password-1' });
+		const run = async () =>
+			await runNode({
+				node: 'fairCom',
+				parameters: params({ ids: '={{$json.ids}}', options: { mergeItems: false, concurrency: 2 } }),
+				items: [{ ids: [1] }, { ids: [2] }, { ids: [3] }],
+				credentials: store,
+				continueOnFail: true,
+			});
+		const first = await run();
+		expect(json(first).map((item) => item.error)).toEqual(
+			Array(3).fill('Could not log in to FairCom: FairCom error 451: Invalid password for this account'),
+		);
+		expect(actions()).toEqual(['createSession']);
+		await run();
+		expect(actions()).toEqual(['createSession', 'createSession']);
+		store.set('recordLinksFairComApi', { ...store.get('recordLinksFairComApi'), password: FAIRCOM_PASSWORD });
+		const fixed = await run();
+		expect(fixed.error).toBeUndefined();
+		expect(actions().slice(2)).toEqual(['createSession', ...Array(3).fill('linkLabelsToRecords')]);
+		expectNoSecrets(first);
+	});
+
+	test('"One per Execution, Ended Every Time": each execution logs in and ends its session', async () => {
+		const store = reused({ session: 'perExecution' });
+		await linkIds(store, [1]);
+		await linkIds(store, [2]);
+		expect(actions()).toEqual([
+			'createSession',
+			'linkLabelsToRecords',
+			'deleteSession',
+			'createSession',
+			'linkLabelsToRecords',
+			'deleteSession',
+		]);
+		expect(state().deletedTokens).toEqual(state().issuedTokens);
+		expect(state().issuedTokens.filter((token) => state().sessions.has(token))).toEqual([]);
 	});
 });

@@ -18,6 +18,7 @@ describe('FairCom over HTTPS with a self-signed certificate', () => {
 			password: FAIRCOM_PASSWORD,
 			authToken: '',
 			ignoreSslIssues,
+			session: 'perExecution',
 		});
 		return store;
 	}
@@ -90,5 +91,31 @@ describe('cancelling an execution', () => {
 		// Only requests already in flight at the cancel (Concurrency 4) may still arrive.
 		expect(sandbox.requestCount - cancelledAt).toBeLessThanOrEqual(4);
 		expect(sandbox.state.devrev.links.size).toBeLessThan(items.length);
+	});
+});
+
+describe('Redirects', () => {
+	test('a redirect is not followed: the item fails with the redirect named, nothing is sent elsewhere', async () => {
+		sandbox.addFault({
+			vendor: 'devrev',
+			path: '/links.create',
+			fault: { kind: 'status', status: 301, body: '', headers: { location: `${sandbox.baseUrl('devrev')}/elsewhere?x=1` } },
+		});
+		const store = new CredentialStore();
+		store.set('recordLinksDevRevApi', { token: DEVREV_TOKEN, baseUrl: sandbox.baseUrl('devrev') });
+		const result = await runNode({
+			node: 'devRev',
+			parameters: { operation: 'link', linkType: 'is_related_to', source: '={{$json.source}}', target: '={{$json.target}}' },
+			items: [{ source: 'don:core:dvrv-us-1:devo/0:issue/1', target: 'don:core:dvrv-us-1:devo/0:ticket/1' }],
+			credentials: store,
+			continueOnFail: true,
+		});
+		expect(result.items.map((item) => item.json)).toEqual([
+			{ error: `DevRev answered 301: a redirect to ${sandbox.baseUrl('devrev')}/elsewhere` },
+		]);
+		// One link call, not repeated, and the redirect's target was never called.
+		expect(sandbox.requests.filter((request) => request.path === '/links.create')).toHaveLength(1);
+		expect(sandbox.requests.filter((request) => request.path.startsWith('/elsewhere'))).toEqual([]);
+		expect(sandbox.state.devrev.links.size).toBe(0);
 	});
 });

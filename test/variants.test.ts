@@ -281,6 +281,8 @@ const fairComCredentials = (password = FAIRCOM_PASSWORD) =>
 		password,
 		authToken: '',
 		ignoreSslIssues: false,
+		// Each test counts its own sessions: one per execution, ended every time.
+		session: 'perExecution',
 	});
 const fairComLink = (ids: string, password?: string) =>
 	runNode({

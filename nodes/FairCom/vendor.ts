@@ -87,8 +87,9 @@ function readAuthToken(body: unknown): string | undefined {
 }
 
 /**
- * The per-execution session (username + password credentials): the credential's `authenticate`
- * puts the username and password into the createSession body, so this code never sees them.
+ * The session of a username + password credential: the credential's `authenticate` puts the
+ * username and password into the createSession body, so this code never sees them. Kept across
+ * executions unless the credential's Session field asks for one per execution.
  */
 const passwordSession: SessionLifecycle = {
 	async open(send: FollowUp) {
@@ -126,6 +127,8 @@ const passwordSession: SessionLifecycle = {
 	// With a given authToken there is no session to open or end: the credential's `authenticate` adds
 	// the token to every request, and a session the user owns is never deleted.
 	usedWith: (credentials) => credentials.authentication !== 'authToken',
+	// Credentials saved before the Session field existed reuse it too.
+	reused: (credentials) => credentials.session !== 'perExecution',
 };
 
 export const fairCom: Vendor = {

@@ -53,11 +53,13 @@ export async function listFromVendor<T>(
 	read: (requests: ListRequests) => Promise<T>,
 	options: ListOptions = {},
 ): Promise<T> {
-	const { transport, session: lifecycle } = await openTransport(context, vendor, {
+	const { transport, session: use } = await openTransport(context, vendor, {
 		timeoutMs: LIST_TIMEOUT_MS,
 		maxRetries: LIST_RETRIES,
 	});
 	const send: FollowUp = async (request, idempotent) => await transport.send(request, idempotent, '');
+	// A picker opens a session of its own and ends it: it runs in the editor, not in an execution.
+	const lifecycle = use?.lifecycle;
 	try {
 		const session = lifecycle ? await lifecycle.open(send) : undefined;
 		try {

@@ -3,9 +3,10 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { readEngineSettings } from './options';
 import { ItemInputError, readItemParams } from './params';
+import { SessionKeeper } from './sessions';
 import { sleepWithAbort } from './sleep';
-import { openTransport, RequestFailure, retryDelayMs, toRequestFailure, type Transport } from './transport';
-import type { FailureInfo, FollowUp, LinkOperation, SessionLifecycle, SessionToken, Vendor, VendorRequest } from './types';
+import { openTransport, RequestFailure, retryDelayMs, toRequestFailure } from './transport';
+import type { FailureInfo, FollowUp, LinkOperation, Vendor } from './types';
 
 interface ValidItem<Params> {
 	index: number;
@@ -234,68 +235,6 @@ function cancelled(): RequestFailure {
 		mayHaveReachedServer: false,
 		cancelled: true,
 	});
-}
-
-/**
- * Holds the per-execution session (if the vendor and credential use one): opened on first use,
- * renewed once when the vendor says it expired, and always closed at the end.
- */
-class SessionKeeper {
-	private token: Promise<SessionToken> | undefined;
-
-	constructor(
-		private readonly context: IExecuteFunctions,
-		private readonly vendor: Vendor,
-		private readonly transport: Transport,
-		private readonly lifecycle: SessionLifecycle | undefined,
-	) {}
-
-	private readonly plainSend: FollowUp = async (request, idempotent) =>
-		await this.transport.send(request, idempotent, '');
-
-	private current(): Promise<SessionToken> | undefined {
-		const { lifecycle } = this;
-		if (!lifecycle) return undefined;
-		this.token ??= lifecycle.open(this.plainSend);
-		return this.token;
-	}
-
-	async send(
-		build: (token: SessionToken | undefined) => VendorRequest,
-		idempotent: boolean,
-		scope: string,
-	) {
-		const { lifecycle } = this;
-		const tokenPromise = this.current();
-		if (!lifecycle || !tokenPromise) return await this.transport.send(build(undefined), idempotent, scope);
-		const attempt = await this.transport.send(build(await tokenPromise), idempotent, scope).then(
-			(response) => ({ response }),
-			(error: unknown) => ({ error }),
-		);
-		if ('response' in attempt) return attempt.response;
-		if (!lifecycle.isExpired(attempt.error)) throw attempt.error;
-		// One new session (shared by every worker that saw the same expiry) and one retry.
-		if (this.token === tokenPromise) this.token = lifecycle.open(this.plainSend);
-		return await this.transport.send(build(await this.token), idempotent, scope);
-	}
-
-	/** Ends the session; a failure to end it is logged, since the links themselves are done. */
-	async close(): Promise<void> {
-		const { lifecycle } = this;
-		if (!lifecycle || !this.token) return;
-		let token: SessionToken;
-		try {
-			token = await this.token;
-		} catch {
-			return; // the session never opened: the login failure is already the items' error
-		}
-		try {
-			await lifecycle.close(this.plainSend, token);
-		} catch (error) {
-			const reason = error instanceof Error ? error.message : 'unknown error';
-			this.context.logger.warn(`Could not end the ${this.vendor.displayName} session: ${reason}`);
-		}
-	}
 }
 
 /** A vendor node's `execute`: runs the operation the user chose. */

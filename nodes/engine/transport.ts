@@ -3,7 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { Pacer } from './pacer';
 import { sleepWithAbort } from './sleep';
-import type { SessionLifecycle, Vendor, VendorErrorText, VendorRequest, VendorResponse } from './types';
+import { sessionUse, type SessionUse } from './sessions';
+import type { Vendor, VendorErrorText, VendorRequest, VendorResponse } from './types';
 import { VendorReportedError } from './types';
 
 /** Network errors that prove the request never left this machine. */
@@ -110,6 +111,17 @@ function httpFailure(vendor: Vendor, response: VendorResponse): RequestFailure {
 		statusCode: response.statusCode,
 		retryAfterMs: retryAfterMs(response.headers, response.body),
 		body: response.body,
+		mayHaveReachedServer: true,
+	});
+}
+
+/** A 3xx answer: the URL in the credential is not the API's own (e.g. http:// where the API is https://). */
+function redirectFailure(vendor: Vendor, response: VendorResponse): RequestFailure {
+	const location = response.headers?.location;
+	const target = typeof location === 'string' ? location.split('?')[0] : undefined;
+	return new RequestFailure(`${vendor.displayName} answered ${response.statusCode}: a redirect${target ? ` to ${target}` : ''}`, {
+		description: 'Redirects are not followed (a redirected call may not be the one sent). Put the address the API answers at into the credential.',
+		statusCode: response.statusCode,
 		mayHaveReachedServer: true,
 	});
 }
@@ -230,6 +242,10 @@ export class Transport {
 			ignoreHttpStatusErrors: true,
 			timeout: this.settings.timeoutMs,
 			skipSslCertificateValidation: this.settings.skipSslCertificateValidation,
+			// A vendor API does not redirect its calls; following one would turn a POST into a GET
+			// elsewhere. Not following also spares n8n-core's redirect wrapper on every request
+			// (about a sixth of the CPU per link in the benchmark's profile).
+			disableFollowRedirect: true,
 		};
 		let response = await this.request(options);
 		if (response.statusCode === 401 && this.vendor.loginExpiresWith401) {
@@ -238,6 +254,7 @@ export class Transport {
 			response = await this.request({ ...options, ignoreHttpStatusErrors: false });
 		}
 		if (response.statusCode >= 400) throw httpFailure(this.vendor, response);
+		if (response.statusCode >= 300) throw redirectFailure(this.vendor, response);
 		const unreadable = unreadableAnswer(this.vendor, response);
 		if (unreadable) throw unreadable;
 		this.vendor.checkSuccessBody?.(response.body);
@@ -304,7 +321,7 @@ export async function openTransport(
 	context: IExecuteFunctions | ILoadOptionsFunctions,
 	vendor: Vendor,
 	settings: { timeoutMs: number; maxRetries: number; ratePerSecond?: number; signal?: AbortSignal },
-): Promise<{ transport: Transport; session: SessionLifecycle | undefined }> {
+): Promise<{ transport: Transport; session: SessionUse | undefined }> {
 	const credentials = await context.getCredentials(vendor.credentialType);
 	let baseUrl: string;
 	try {
@@ -326,6 +343,5 @@ export async function openTransport(
 		new Pacer(settings.ratePerSecond, settings.signal),
 		settings.signal,
 	);
-	const { session } = vendor;
-	return { transport, session: session && (session.usedWith?.(credentials) ?? true) ? session : undefined };
+	return { transport, session: sessionUse(context, vendor, credentials) };
 }

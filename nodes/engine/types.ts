@@ -105,7 +105,7 @@ export interface FailureInfo {
 /** Sends a further request through the engine (same auth, retries and pacing). */
 export type FollowUp = (request: VendorRequest, idempotent: boolean) => Promise<VendorResponse>;
 
-/** A per-execution session some vendors need (FairCom's authToken). */
+/** A session some vendors need (FairCom's authToken). */
 export type SessionToken = string;
 
 export interface SessionLifecycle {
@@ -115,6 +115,11 @@ export interface SessionLifecycle {
 	isExpired: (error: unknown) => boolean;
 	/** Whether this credential works through a session (FairCom: not with a given authToken). */
 	usedWith?: (credentials: ICredentialDataDecryptedObject) => boolean;
+	/**
+	 * Whether one session serves every execution with this credential in this n8n process (kept open,
+	 * left to idle out on the server) instead of one per execution, ended when it finishes.
+	 */
+	reused?: (credentials: ICredentialDataDecryptedObject) => boolean;
 }
 
 /** Everything that is one vendor's own and the same for all its operations. */

@@ -33,8 +33,13 @@ import { credentialTypes, nodeTypes } from './registry';
 
 const PACKAGE = 'n8n-nodes-record-links';
 
+let storeCount = 0;
+
 /** Stored credentials by type, as n8n's database would hold them (updated by preAuthentication). */
 export class CredentialStore {
+	/** Like a database id: each store holds other credentials (n8n keeps state per credential id). */
+	readonly id = String(++storeCount);
+
 	private readonly data = new Map<string, ICredentialDataDecryptedObject>();
 	/** How often each type's preAuthentication ran (logins). */
 	readonly logins = new Map<string, number>();
@@ -229,7 +234,7 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 		parameters: options.parameters,
 		continueOnFail: options.continueOnFail ?? false,
 		credentials: Object.fromEntries(
-			(options.nodeCredentials ?? credentialNames).map((name) => [name, { id: `${name}-1`, name: `${name} test` }]),
+			(options.nodeCredentials ?? credentialNames).map((name) => [name, { id: `${name}-${credentialsStore.id}`, name: `${name} test` }]),
 		),
 	};
 	const executionId = String(++executionCount);

@@ -48,7 +48,7 @@ function contextFor(call: PickerCall, method: string): ILoadOptionsFunctions {
 		position: [0, 0],
 		parameters: structuredClone(call.parameters),
 		credentials: Object.fromEntries(
-			(description?.credentials ?? []).map((credential) => [credential.name, { id: `${credential.name}-1`, name: `${credential.name} test` }]),
+			(description?.credentials ?? []).map((credential) => [credential.name, { id: `${credential.name}-${call.credentials.id}`, name: `${credential.name} test` }]),
 		),
 	};
 	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: nodeTypeRegistry });

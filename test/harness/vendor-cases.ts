@@ -313,6 +313,8 @@ const fairCom: VendorCase = {
 			password: FAIRCOM_PASSWORD,
 			authToken: '',
 			ignoreSslIssues: false,
+			// A session per execution, so every run shows its session opened and ended.
+			session: 'perExecution',
 		});
 		return store;
 	},
