@@ -345,13 +345,13 @@ afterAll(async () => {
 
 test(`${CALLS} concurrent webhook calls × ${ITEMS_PER_CALL} items per vendor: every item linked exactly once, on both workers`, async () => {
 	sandbox.reset();
-	seedLoadRecords(CALLS * ITEMS_PER_CALL * 2);
+	sandbox.latencyMs = 0;
+	seedLoadRecords(CALLS * ITEMS_PER_CALL);
 	sandbox.rateLimits.set('tulip', { perSecond: TULIP_LIMIT });
 	const started = Date.now();
+	// Interleaved (each call to every vendor in turn), so that each vendor's executions meet on both workers.
 	await Promise.all(
-		cases.flatMap((loadCase) =>
-			Array.from({ length: CALLS }, async (_, call) => await fire(loadCase, 1, call)),
-		),
+		Array.from({ length: CALLS }, (_, call) => cases.map(async (loadCase) => await fire(loadCase, 1, call))).flat(),
 	);
 	const fresh = await settled(new Set(), CALLS * cases.length, 600_000);
 	const seconds = (Date.now() - started) / 1000;
@@ -378,10 +378,11 @@ test(`${CALLS} concurrent webhook calls × ${ITEMS_PER_CALL} items per vendor: e
 	const fairComIds = fairComLinkCalls.flatMap((request) => (((request.body as Item).params as Item).ids as number[]) ?? []);
 	expect(fairComIds.sort((a, b) => a - b)).toEqual(numbers);
 
-	// Both workers ran executions, Tulip's included.
+	// Both workers ran executions: Tulip's (one rate limit, two processes) and Unicat's (one JWT) too.
 	const table = perWorker(fresh);
 	expect(workers.every((worker) => [...worker.started].some((id) => fresh.some((execution) => execution.id === id)))).toBe(true);
 	expect(Object.keys(table.tulip ?? {}).sort()).toEqual(['worker-1', 'worker-2']);
+	expect(Object.keys(table.unicat ?? {}).sort()).toEqual(['worker-1', 'worker-2']);
 	expect(Object.values(table).flatMap((row) => Object.keys(row))).not.toContain('none');
 
 	// Unicat: the JWT is kept in the credential (in the database), not fetched per item or execution.
@@ -492,5 +493,6 @@ test('a worker killed in the middle of a run: its executions fail, and the same 
 	for (const [outcome, times] of outcomes) report(`    ${times} × ${outcome}`);
 	report(`  the same input again (${rerun.length} executions, all on ${survivor.name}, all "success"):`);
 	for (const line of lines) report(`    ${line}`);
+	report(`  unicat: ${count('unicat', /\/auth$/)} logins (POST /auth) in this run`);
 	report(`  faircom: ${sessionsAtKill.size} sessions open at the kill; ${leftOpen.length} left open after ${survivor.name} stopped (held by the killed worker)`);
 }, 900_000);
