@@ -3,8 +3,9 @@ module.exports = {
 	testEnvironment: 'node',
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
-	// The end-to-end tests run real n8n: `npm run test:e2e` (jest.e2e.config.js), `npm run test:ui` (jest.ui.config.js).
-	testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/ui/'],
+	// The end-to-end, browser and queue-mode tests run real n8n: `npm run test:e2e` (jest.e2e.config.js),
+	// `npm run test:ui` (jest.ui.config.js) and `npm run test:queue` (jest.queue.config.js).
+	testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/ui/', '<rootDir>/test/queue/'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }] },
 	setupFiles: ['<rootDir>/test/harness/setup-env.js'],
 	globalSetup: '<rootDir>/test/harness/global-setup.js',

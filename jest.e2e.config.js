@@ -1,6 +1,7 @@
 /**
- * End-to-end tests: every node inside real n8n 2.8.4 (`npm run test:e2e`). The global setup
- * builds and packs the pack and installs n8n into .cache/ on first run.
+ * End-to-end tests: every node inside real n8n 2.8.4 (`npm run test:e2e`), or the n8n that
+ * N8N_VERSION names (`npm run test:e2e:1x`: 1.123.50). The global setup builds and packs the pack
+ * and installs that n8n into .cache/ on first run.
  */
 /** @type {import('jest').Config} */
 module.exports = {

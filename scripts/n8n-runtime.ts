@@ -1,6 +1,6 @@
 /**
- * Real n8n for `npm start` and the end-to-end tests: installs n8n 2.8.4 into an ignored cache
- * folder, packs this pack and installs it into an n8n user folder the way n8n installs a community
+ * Real n8n for `npm start` and the end-to-end tests: installs n8n (2.8.4, or the version in the
+ * environment variable N8N_VERSION) into an ignored cache folder, packs this pack and installs it into an n8n user folder the way n8n installs a community
  * package, generates sandbox credentials, and runs n8n commands and servers in their own process
  * groups so that nothing outlives us.
  */
@@ -13,7 +13,10 @@ import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..');
 export const PACKAGE_NAME = 'n8n-nodes-record-links';
-export const N8N_VERSION = '2.8.4';
+/** The n8n every test and `npm start` run: 2.8.4 unless N8N_VERSION names another (the 1.x leg). */
+export const N8N_VERSION = process.env.N8N_VERSION || '2.8.4';
+/** True on the n8n 1.x line, whose CLI and REST API differ in a few places. */
+export const N8N_1X = N8N_VERSION.startsWith('1.');
 export const N8N_HOME = join(ROOT, '.cache', `n8n-${N8N_VERSION}`);
 const N8N_BIN = join(N8N_HOME, 'node_modules', 'n8n', 'bin', 'n8n');
 const INSTALLED_MARKER = join(N8N_HOME, '.installed');
@@ -253,12 +256,12 @@ export interface N8nOptions {
 	/** The task broker port; each n8n process needs its own. */
 	brokerPort: number;
 	logLevel?: 'error' | 'warn' | 'info' | 'debug';
-	/** More environment for n8n (set last, so it wins). */
+	/** More settings (queue mode's database, Redis, encryption key, …), applied last. */
 	env?: NodeJS.ProcessEnv;
 }
 
 /** The environment n8n runs with: its own user folder and ports, offline and quiet. */
-export function n8nEnv({ userFolder, port, brokerPort, logLevel = 'warn', env: extraEnv }: N8nOptions): NodeJS.ProcessEnv {
+export function n8nEnv({ userFolder, port, brokerPort, logLevel = 'warn', env: extra = {} }: N8nOptions): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = { ...process.env };
 	// No tsx or jest loaders inside n8n, and not jest's NODE_ENV=test (which silences n8n's logger).
 	delete env.NODE_OPTIONS;
@@ -288,34 +291,35 @@ export function n8nEnv({ userFolder, port, brokerPort, logLevel = 'warn', env: e
 		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
 		EXTERNAL_FRONTEND_HOOKS_URLS: '',
 		DB_SQLITE_POOL_SIZE: '2',
-		...extraEnv,
+		...extra,
 	};
 }
 
-/** The n8n process groups we started and that have not exited yet. */
+/** The process groups we started (n8n, services) that have not exited yet. */
 const running = new Set<ChildProcess>();
 
-function spawnN8n(args: string[], options: N8nOptions): ChildProcess {
-	// Its own process group, so that n8n and its task runner can be stopped together (and a
-	// Ctrl-C in the terminal reaches us, not n8n: we stop it in order).
-	const child = spawn(process.execPath, [N8N_BIN, ...args], {
-		cwd: options.userFolder,
-		env: n8nEnv(options),
-		detached: true,
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
+/**
+ * Starts a command in its own process group, so that it and its children (n8n's task runner, say)
+ * can be stopped together (and a Ctrl-C in the terminal reaches us, not them: we stop them in order).
+ */
+export function spawnGroup(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): ChildProcess {
+	const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 	running.add(child);
 	child.once('exit', () => running.delete(child));
 	return child;
 }
 
-/** Stops every n8n process group still running (for Ctrl-C in the middle of a command). */
+function spawnN8n(args: string[], options: N8nOptions): ChildProcess {
+	return spawnGroup(process.execPath, [N8N_BIN, ...args], { cwd: options.userFolder, env: n8nEnv(options) });
+}
+
+/** Stops every process group started here and still running (for Ctrl-C in the middle of a command). */
 export async function stopAllN8n(): Promise<void> {
 	await Promise.all([...running].map(async (child) => await stopGroup(child)));
 }
 
 /** Signals a whole process group; quiet when it is already gone. */
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 	if (child.pid === undefined) return;
 	try {
 		process.kill(-child.pid, signal);
@@ -324,10 +328,13 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 	}
 }
 
-/** Stops a process group: SIGTERM, then SIGKILL after `graceMs`; also reaps leftover children. */
-export async function stopGroup(child: ChildProcess, graceMs = 15_000): Promise<void> {
+/**
+ * Stops a process group: `signal` (SIGTERM unless told), then SIGKILL after `graceMs`; also reaps
+ * leftover children.
+ */
+export async function stopGroup(child: ChildProcess, graceMs = 15_000, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
 	if (child.exitCode === null && child.signalCode === null) {
-		killGroup(child, 'SIGTERM');
+		killGroup(child, signal);
 		const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
 		try {
 			await exited(child).catch(() => undefined);
@@ -410,6 +417,14 @@ export async function importWorkflows(workflows: WorkflowJson[], options: N8nOpt
 	}
 }
 
+/**
+ * Activates an imported workflow so that its trigger (a webhook, say) is live when n8n starts: 2.x
+ * publishes its current version, 1.x sets it active.
+ */
+export async function activateWorkflow(id: string, options: N8nOptions): Promise<void> {
+	await n8nCommandOrThrow(N8N_1X ? ['update:workflow', `--id=${id}`, '--active=true'] : ['publish:workflow', `--id=${id}`], options);
+}
+
 export interface ExecutionResult extends CommandResult {
 	/** The run data n8n printed, when it printed one. */
 	run?: {
@@ -466,13 +481,33 @@ export interface N8nServer {
 	stop(): Promise<void>;
 }
 
+type ServerOptions = N8nOptions & { readyTimeoutMs?: number; onLine?: (line: string) => void };
+
 /** Starts `n8n start`, logging to `<userFolder>/n8n.log`, and waits until it is ready. */
-export async function startN8nServer(
-	options: N8nOptions & { port: number; readyTimeoutMs?: number; onLine?: (line: string) => void },
+export async function startN8nServer(options: ServerOptions & { port: number }): Promise<N8nServer> {
+	return await startN8nProcess(['start'], options, options.port, async (url) => await editorReady(url));
+}
+
+/**
+ * Starts `n8n worker` (queue mode: `options.env` carries the database and Redis settings), logging
+ * to `<userFolder>/n8n.log`, and waits until its health server says it is ready (database and
+ * Redis connected). `healthPort` is the worker's own health endpoint port.
+ */
+export async function startN8nWorker(options: ServerOptions & { healthPort: number; concurrency?: number }): Promise<N8nServer> {
+	const args = ['worker', ...(options.concurrency ? [`--concurrency=${options.concurrency}`] : [])];
+	const env = { ...options.env, QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(options.healthPort) };
+	return await startN8nProcess(args, { ...options, env }, options.healthPort, async (url) => (await fetch(`${url}/healthz/readiness`)).ok);
+}
+
+async function startN8nProcess(
+	args: string[],
+	options: ServerOptions,
+	port: number,
+	isReady: (url: string) => Promise<boolean>,
 ): Promise<N8nServer> {
 	const logFile = join(options.userFolder, 'n8n.log');
 	const log = createWriteStream(logFile, { flags: 'a' });
-	const child = spawnN8n(['start'], { logLevel: 'info', ...options });
+	const child = spawnN8n(args, { logLevel: 'info', ...options });
 	let tail = '';
 	const onData = (chunk: Buffer) => {
 		log.write(chunk);
@@ -481,7 +516,7 @@ export async function startN8nServer(
 	};
 	child.stdout?.on('data', onData);
 	child.stderr?.on('data', onData);
-	const url = `http://127.0.0.1:${options.port}`;
+	const url = `http://127.0.0.1:${port}`;
 	const server: N8nServer = {
 		process: child,
 		url,
@@ -492,7 +527,7 @@ export async function startN8nServer(
 		},
 	};
 	try {
-		await waitForReady(url, child, options.readyTimeoutMs ?? 120_000, () => tail);
+		await waitForReady(url, child, options.readyTimeoutMs ?? 120_000, () => tail, isReady);
 	} catch (error) {
 		await server.stop();
 		throw error;
@@ -500,20 +535,30 @@ export async function startN8nServer(
 	return server;
 }
 
-async function waitForReady(url: string, child: ChildProcess, timeoutMs: number, tail: () => string): Promise<void> {
+/** Readiness comes before the REST routes are registered: wait for both. */
+async function editorReady(url: string): Promise<boolean> {
+	const readiness = await fetch(`${url}/healthz/readiness`);
+	await readiness.arrayBuffer();
+	if (!readiness.ok) return false;
+	const settings = await fetch(`${url}/rest/settings`);
+	await settings.arrayBuffer();
+	return settings.ok && settings.headers.get('content-type')?.includes('json') === true;
+}
+
+async function waitForReady(
+	url: string,
+	child: ChildProcess,
+	timeoutMs: number,
+	tail: () => string,
+	isReady: (url: string) => Promise<boolean>,
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
 		if (child.exitCode !== null || child.signalCode !== null) {
 			throw new Error(`n8n exited (code ${child.exitCode ?? child.signalCode}) before it was ready:\n${tail()}`);
 		}
 		try {
-			// Readiness comes before the REST routes are registered: wait for both.
-			const readiness = await fetch(`${url}/healthz/readiness`);
-			if (readiness.ok) {
-				const settings = await fetch(`${url}/rest/settings`);
-				await settings.arrayBuffer();
-				if (settings.ok && settings.headers.get('content-type')?.includes('json')) return;
-			}
+			if (await isReady(url)) return;
 		} catch {
 			// not listening yet
 		}

@@ -16,6 +16,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { delimiter, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { workflowValuesUsed } from './pack-api.mjs';
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cache = join(root, '.cache', 'latest');
 const versionsFile = join(root, 'scripts', 'latest', 'versions.json');
@@ -239,24 +241,7 @@ if (!Number.isFinite(builtAt) || Math.max(...sources.map(newestMtime)) > builtAt
 
 // 6. Every n8n-workflow value the built pack uses exists in the leg's n8n-workflow (catches removed
 //    exports even on code paths the tests do not reach, e.g. retries and pacing).
-function jsFiles(dir, found = []) {
-	for (const entry of readdirSync(dir, { withFileTypes: true })) {
-		const path = join(dir, entry.name);
-		if (entry.isDirectory()) jsFiles(path, found);
-		else if (entry.name.endsWith('.js')) found.push(path);
-	}
-	return found;
-}
-const used = new Map();
-for (const file of jsFiles(dist)) {
-	const text = readFileSync(file, 'utf8');
-	for (const [, binding] of text.matchAll(/const (\w+) = require\("n8n-workflow"\);/g)) {
-		for (const [, name] of text.matchAll(new RegExp(`\\b${binding}\\.(\\w+)`, 'g'))) {
-			if (!used.has(name)) used.set(name, new Set());
-			used.get(name).add(relative(root, file));
-		}
-	}
-}
+const used = workflowValuesUsed(dist);
 const listing = spawnSync(node24, ['-e', 'console.log(JSON.stringify(Object.keys(require("n8n-workflow"))))'], {
 	cwd: legDir,
 	encoding: 'utf8',

@@ -355,6 +355,25 @@ describe('Tulip errors, retries and pacing', () => {
 		expect(storedLinks()).toEqual([key(pair('o1', 'p1'))]);
 	});
 
+	test('429s do not use up Max Retries: with none allowed, three 429s in a row are waited out', async () => {
+		sandbox.addFault({
+			vendor: 'tulip',
+			times: 3,
+			fault: {
+				kind: 'status',
+				status: 429,
+				headers: { 'Retry-After': '0' },
+				body: { errorCode: 'RATE_LIMITED', errorUniqueID: 'abc124', details: 'Too many requests' },
+			},
+		});
+
+		const result = await run('link', [pair('o1', 'p1')], { options: { maxRetries: 0 } });
+
+		expect(result.error).toBeUndefined();
+		expect(sandbox.requests).toHaveLength(4);
+		expect(storedLinks()).toEqual([key(pair('o1', 'p1'))]);
+	});
+
 	test('503 is retried; the link is made once', async () => {
 		sandbox.addFault({
 			vendor: 'tulip',
@@ -413,6 +432,21 @@ describe('Tulip errors, retries and pacing', () => {
 		expect(storedLinks()).toEqual(items.map((item) => key(item)).sort());
 		expect(elapsed).toBeGreaterThanOrEqual(2500);
 		expect(elapsed).toBeLessThan(6000);
+	});
+
+	test('executions running at once in one process share the pace: 2 × 15 links against 10/s take about 3 s, no 429', async () => {
+		sandbox.rateLimits.set('tulip', { perSecond: 10 });
+		const batches = [0, 1].map((batch) => Array.from({ length: 15 }, (_, n) => pair(`b${batch}o${n}`, `p${n}`)));
+
+		const started = Date.now();
+		const results = await Promise.all(batches.map(async (items) => await run('link', items)));
+		const elapsed = Date.now() - started;
+
+		expect(results.map((result) => result.error)).toEqual([undefined, undefined]);
+		expect(sandbox.injected.rateLimited ?? 0).toBe(0);
+		expect(sandbox.requestCount).toBe(30);
+		expect(storedLinks()).toEqual(batches.flat().map((item) => key(item)).sort());
+		expect(elapsed).toBeGreaterThanOrEqual(2500);
 	});
 
 	test('pacing is per table link: 10 links to each of two table links take about 1 s, not 2', async () => {

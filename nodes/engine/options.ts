@@ -43,7 +43,7 @@ export function optionsCollection(vendor: Vendor, operation: string, { batching,
 			typeOptions: { minValue: 0, maxValue: 10 },
 			default: DEFAULT_MAX_RETRIES,
 			description:
-				'How often a request is retried after a rate limit (429), a gateway error (502/503/504) or a network failure. A request that is not safe to repeat is retried only when it certainly did not reach the server.',
+				'How often a request is retried after a gateway error (502/503/504) or a network failure. A request that is not safe to repeat is retried only when it certainly did not reach the server. Rate limits (429) do not count: they are waited out as the vendor asks, for up to 10 minutes per request.',
 		},
 		{
 			displayName: 'Timeout',

@@ -15,10 +15,7 @@ export class Pacer {
 	private readonly scopes = new Map<string, ScopeState>();
 	private readonly intervalMs: number;
 
-	constructor(
-		ratePerSecond: number | undefined,
-		private readonly signal?: AbortSignal,
-	) {
+	constructor(ratePerSecond: number | undefined) {
 		this.intervalMs = ratePerSecond && ratePerSecond > 0 ? 1000 / ratePerSecond : 0;
 	}
 
@@ -31,19 +28,19 @@ export class Pacer {
 		return state;
 	}
 
-	/** Resolves when a request of this scope may be sent. */
-	async acquire(scope: string): Promise<void> {
+	/** Resolves when a request of this scope may be sent; `signal` (the execution's) ends the wait. */
+	async acquire(scope: string, signal?: AbortSignal): Promise<void> {
 		const state = this.state(scope);
 		for (;;) {
 			const now = Date.now();
 			if (state.pausedUntil > now) {
-				await sleepWithAbort(state.pausedUntil - now, this.signal);
+				await sleepWithAbort(state.pausedUntil - now, signal);
 				continue;
 			}
 			const slot = Math.max(now, state.nextSlot);
 			state.nextSlot = slot + this.intervalMs;
 			if (slot <= now) return;
-			await sleepWithAbort(slot - now, this.signal);
+			await sleepWithAbort(slot - now, signal);
 			// A 429 that arrived while we waited for our slot holds us back too.
 			if (state.pausedUntil <= Date.now()) return;
 		}
@@ -56,4 +53,22 @@ export class Pacer {
 		state.pausedUntil = Math.max(state.pausedUntil, until);
 		state.nextSlot = Math.max(state.nextSlot, state.pausedUntil);
 	}
+}
+
+/**
+ * One pacer per vendor, server and rate in this process. n8n runs many executions at once in one
+ * process (a queue-mode worker up to its concurrency): they share the vendor's limit instead of each
+ * pacing to it alone. Across processes (several workers) each paces on its own; the 429s that
+ * follow are waited out (see Transport.send).
+ */
+const shared = new Map<string, Pacer>();
+
+export function sharedPacer(vendor: string, baseUrl: string, ratePerSecond: number | undefined): Pacer {
+	const key = `${vendor}\u0000${baseUrl}\u0000${ratePerSecond ?? 0}`;
+	let pacer = shared.get(key);
+	if (!pacer) {
+		pacer = new Pacer(ratePerSecond);
+		shared.set(key, pacer);
+	}
+	return pacer;
 }

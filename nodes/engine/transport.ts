@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { Pacer } from './pacer';
+import { type Pacer, sharedPacer } from './pacer';
 import { sleepWithAbort } from './sleep';
 import { sessionUse, type SessionUse } from './sessions';
 import type { Vendor, VendorErrorText, VendorRequest, VendorResponse } from './types';
@@ -14,6 +14,11 @@ const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 30_000;
 /** Longest Retry-After the engine waits out; a vendor asking for more gets a clear error instead. */
 const MAX_RETRY_AFTER_MS = 120_000;
+/**
+ * How long one request keeps waiting out 429s. A 429 proves the vendor did nothing, so rate limits
+ * do not use up Max Retries: many executions sharing one limit (queue-mode workers) take turns.
+ */
+const RATE_LIMIT_PATIENCE_MS = 600_000;
 
 /** Why a request failed, stripped of anything that could carry a secret (headers, request config). */
 export class RequestFailure extends Error {
@@ -277,18 +282,26 @@ export class Transport {
 	/** Sends one request, retrying what is safe to retry. Throws RequestFailure. */
 	async send(request: VendorRequest, idempotent: boolean, scope: string): Promise<VendorResponse> {
 		let afterUncertainAttempt = false;
-		for (let attempt = 0; ; attempt++) {
+		const startedAt = Date.now();
+		// Retries after other failures, and after 429s (counted apart: they do not use up Max Retries).
+		let retries = 0;
+		let rateLimited = 0;
+		for (;;) {
 			if (this.signal?.aborted) {
 				throw new RequestFailure('The execution was cancelled', { mayHaveReachedServer: false, cancelled: true });
 			}
 			try {
-				await this.pacer.acquire(scope);
+				await this.pacer.acquire(scope, this.signal);
 				return await this.sendOnce(request);
 			} catch (error) {
 				const failure = toRequestFailure(this.vendor, error, this.settings.timeoutMs);
 				failure.afterUncertainAttempt = afterUncertainAttempt;
-				const delay = retryDelayMs(failure, attempt, idempotent);
-				if (delay === undefined || attempt >= this.settings.maxRetries || delay > MAX_RETRY_AFTER_MS) {
+				const is429 = failure.details.statusCode === 429;
+				const delay = retryDelayMs(failure, is429 ? rateLimited++ : retries++, idempotent);
+				const outOfTries = is429
+					? Date.now() + (delay ?? 0) - startedAt > RATE_LIMIT_PATIENCE_MS
+					: retries > this.settings.maxRetries;
+				if (delay === undefined || outOfTries || delay > MAX_RETRY_AFTER_MS) {
 					// A 4xx (or the vendor's own error code) is a definite refusal, not an unknown outcome.
 					const refused =
 						(failure.details.statusCode !== undefined && failure.details.statusCode < 500) ||
@@ -296,13 +309,15 @@ export class Transport {
 					failure.uncertain = !idempotent && failure.details.mayHaveReachedServer && delay === undefined && !refused;
 					if (delay !== undefined && delay > MAX_RETRY_AFTER_MS) {
 						failure.details.description = `${this.vendor.displayName} asked to wait ${Math.ceil(delay / 1000)} s before retrying, longer than this node waits`;
+					} else if (is429 && outOfTries) {
+						failure.details.description = `${this.vendor.displayName} kept answering 429 (rate limited) for ${Math.round(RATE_LIMIT_PATIENCE_MS / 60_000)} minutes`;
 					}
 					throw failure;
 				}
 				// Only a 429 proves the vendor did nothing; a gateway error or a dropped connection may hide success.
 				afterUncertainAttempt ||= failure.details.statusCode !== 429 && failure.details.mayHaveReachedServer;
-				if (failure.details.statusCode === 429) {
-					// Everyone in the scope waits, not just this worker.
+				if (is429) {
+					// Everyone in the scope waits, not just this request.
 					this.pacer.pause(scope, delay);
 				} else {
 					await sleepWithAbort(delay, this.signal);
@@ -340,7 +355,7 @@ export async function openTransport(
 			maxRetries: settings.maxRetries,
 			skipSslCertificateValidation: vendor.skipSslCertificateValidation?.(credentials) ?? false,
 		},
-		new Pacer(settings.ratePerSecond, settings.signal),
+		sharedPacer(vendor.credentialType, baseUrl, settings.ratePerSecond),
 		settings.signal,
 	);
 	return { transport, session: sessionUse(context, vendor, credentials) };

@@ -1,8 +1,9 @@
 /**
  * The pack loads in real n8n as a community package: `n8n start` with the pack unpacked into the
  * user folder's `.n8n/nodes` lists every node as `n8n-nodes-record-links.<node>` and every
- * credential, and serves their icons.
+ * credential, and serves their icons; and every n8n-workflow value the pack uses exists in that n8n.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,9 +13,11 @@ import {
 	freePort,
 	installPack,
 	login,
+	N8N_HOME,
 	type N8nServer,
 	PACKAGE_NAME,
 	readPackageJson,
+	ROOT,
 	setupOwner,
 	startN8nServer,
 	VENDORS,
@@ -95,4 +98,13 @@ test('no credential type of the pack takes a name n8n already uses (n8n keys cre
 	const builtIn = credentials.filter((credential) => !names.includes(credential.name)).map((credential) => credential.name);
 	expect(builtIn.length).toBeGreaterThan(300);
 	expect(names.filter((name) => builtIn.includes(name))).toEqual([]);
+});
+
+test('every n8n-workflow value the pack uses exists in the n8n-workflow of this n8n', () => {
+	// Also the values on code paths the other tests do not reach (retries, pacing).
+	const check = spawnSync(process.execPath, [join(ROOT, 'scripts', 'pack-api.mjs'), join(N8N_HOME, 'node_modules', 'n8n')], {
+		encoding: 'utf8',
+	});
+	expect({ status: check.status, missing: check.stderr.trim() }).toEqual({ status: 0, missing: '' });
+	expect(check.stdout).toMatch(/the pack uses \d+ exports, 0 missing/);
 });
