@@ -4,12 +4,8 @@
  */
 /** @type {import('jest').Config} */
 module.exports = {
-	testEnvironment: 'node',
+	// The e2e tests' setup: build, pack, n8n installed; one file at a time.
+	...require('./jest.e2e.config.js'),
 	roots: ['<rootDir>/test/queue'],
-	testMatch: ['**/*.test.ts'],
-	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }] },
-	globalSetup: '<rootDir>/test/e2e/global-setup.ts',
-	maxWorkers: 1,
-	verbose: true,
 	testTimeout: 900_000,
 };

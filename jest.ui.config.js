@@ -5,13 +5,7 @@
  */
 /** @type {import('jest').Config} */
 module.exports = {
-	testEnvironment: 'node',
+	// The e2e tests' setup: build, pack, n8n installed; one file at a time.
+	...require('./jest.e2e.config.js'),
 	roots: ['<rootDir>/test/ui'],
-	testMatch: ['**/*.test.ts'],
-	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }] },
-	// Builds and packs the pack and makes sure n8n is installed, as for the e2e tests.
-	globalSetup: '<rootDir>/test/e2e/global-setup.ts',
-	maxWorkers: 1,
-	verbose: true,
-	testTimeout: 180_000,
 };

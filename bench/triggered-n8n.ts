@@ -17,11 +17,12 @@ import {
 	installPack,
 	N8N_HOME,
 	n8nCommandOrThrow,
-	packPack,
 	PACKAGE_NAME,
+	packPack,
 	sandboxCredentials,
 	startN8nServer,
 	VENDORS,
+	webhookNode,
 	type WorkflowJson,
 } from '../scripts/n8n-runtime';
 import type { BenchContext } from './common';
@@ -40,18 +41,6 @@ export interface WebhookSeries {
 const FAIRCOM = VENDORS.find((vendor) => vendor.key === 'faircom')!;
 const TABLE = 'linked_orders';
 const LABELS = [{ name: 'reliable', group: '' }];
-
-function webhookNode(path: string) {
-	return {
-		id: randomUUID(),
-		name: 'Webhook',
-		type: 'n8n-nodes-base.webhook',
-		typeVersion: 2,
-		position: [0, 0],
-		webhookId: randomUUID(),
-		parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', options: {} },
-	};
-}
 
 type NodeJson = { name: string } & Record<string, unknown>;
 

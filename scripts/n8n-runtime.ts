@@ -5,7 +5,7 @@
  * groups so that nothing outlives us.
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -606,4 +606,17 @@ export async function login(url: string, owner: Pick<Owner, 'email' | 'password'
 /** A short content hash, to tell whether an example changed since it was last imported. */
 export function hashOf(text: string): string {
 	return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+/** A Webhook trigger node (POST) for the workflows the tests and the benchmark build. */
+export function webhookNode(path: string, parameters: Record<string, unknown> = { responseMode: 'lastNode' }) {
+	return {
+		id: randomUUID(),
+		name: 'Webhook',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: [0, 0],
+		webhookId: randomUUID(),
+		parameters: { httpMethod: 'POST', path, ...parameters, options: {} },
+	};
 }

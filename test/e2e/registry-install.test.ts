@@ -29,6 +29,7 @@ import {
 	setupOwner,
 	startN8nServer,
 	VENDORS,
+	webhookNode,
 } from '../../scripts/n8n-runtime';
 import { startSandbox, type VendorSandbox } from '../sandbox';
 import { type LocalRegistry, startRegistry } from './registry';
@@ -198,15 +199,7 @@ test('a credential and an active workflow of the pack work (created through the 
 	const workflow = await rest<{ id: string; versionId: string }>('POST', '/workflows', {
 		name: 'DevRev: link from a webhook',
 		nodes: [
-			{
-				id: '6a1f7c1e-4d7b-4f0e-9a55-0d2f2b7c9e01',
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: '0f6f4b8e-2c1d-4a57-8d0b-3c9a1e5f7a21',
-				parameters: { httpMethod: 'POST', path: WEBHOOK_PATH, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
-			},
+			webhookNode(WEBHOOK_PATH, { responseMode: 'lastNode', responseData: 'allEntries' }),
 			{
 				id: '9c2d4e6f-8a1b-4c3d-9e5f-7a1b3c5d7e9f',
 				name: 'DevRev',

@@ -29,6 +29,7 @@ import {
 	sandboxCredentials,
 	startN8nServer,
 	startN8nWorker,
+	webhookNode,
 	type WorkflowJson,
 } from '../../scripts/n8n-runtime';
 import { type Postgres, type Service, startPostgres, startRedis } from '../../scripts/queue-services';
@@ -88,15 +89,7 @@ function loadWorkflow({ vendorCase }: LoadCase): WorkflowJson {
 		id: workflowId(vendorCase.key),
 		name: `${vendorCase.nodeName}: link from a webhook`,
 		nodes: [
-			{
-				id: randomUUID(),
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: randomUUID(),
-				parameters: { httpMethod: 'POST', path: webhookPath(vendorCase.key), responseMode: 'onReceived', options: {} },
-			},
+			webhookNode(webhookPath(vendorCase.key), { responseMode: 'onReceived' }),
 			{
 				id: randomUUID(),
 				name: 'Items',
