@@ -132,11 +132,11 @@ export class RecordLinksFairComApi implements ICredentialType {
 	}
 
 	/**
-	 * Logs in (createSession) or pings the given token's session. FairCom documents neither the code
-	 * nor the HTTP status of a refused login, and n8n's test rules can only compare one field with one
-	 * value, so the rule that decides is "no authToken in the answer": createSession returns the new
-	 * session's token at the top level (and in result), and FairCom echoes a given token there, so a
-	 * login passes only when FairCom handed out a token. An HTTP error status fails the test anyway.
+	 * Logs in (createSession) or, with a given token, reads its session (alterSession with nothing to
+	 * change). FairCom documents neither the code nor the HTTP status of a refused login, and n8n's
+	 * test rules can only compare one field with one value, so the rule that decides is the one both
+	 * documented answers share: a session's `result.authToken`. A refused login or an unknown token has
+	 * none, so the test passes only when FairCom confirms a session. An HTTP error fails it anyway.
 	 */
 	test: ICredentialTestRequest = {
 		request: {
@@ -146,7 +146,7 @@ export class RecordLinksFairComApi implements ICredentialType {
 			skipSslCertificateValidation: '={{$credentials.ignoreSslIssues === true}}',
 			body: {
 				api: 'admin',
-				action: '={{$credentials.authentication === "authToken" ? "pingSession" : "createSession"}}',
+				action: '={{$credentials.authentication === "authToken" ? "alterSession" : "createSession"}}',
 				params: {},
 			},
 		},
@@ -161,14 +161,10 @@ export class RecordLinksFairComApi implements ICredentialType {
 			},
 			{
 				type: 'responseSuccessBody',
-				properties: { key: 'errorCode', value: -1, message: 'The auth token is invalid or has expired' },
-			},
-			{
-				type: 'responseSuccessBody',
 				properties: {
-					key: 'authToken',
+					key: 'result.authToken',
 					value: undefined,
-					message: 'FairCom did not log in (its answer holds no session token): check the username and password, and the endpoint URL',
+					message: 'FairCom did not confirm a session: check the username and password (or the auth token), and the endpoint URL',
 				},
 			},
 		],

@@ -566,7 +566,7 @@ describe('FairCom input validation', () => {
 });
 
 describe('FairCom credential test', () => {
-	const refused = 'FairCom did not log in (its answer holds no session token): check the username and password, and the endpoint URL';
+	const refused = 'FairCom did not confirm a session: check the username and password (or the auth token), and the endpoint URL';
 
 	test('a good username and password pass', async () => {
 		const result = await testCredential('recordLinksFairComApi', credentials().get('recordLinksFairComApi'));
@@ -592,12 +592,12 @@ describe('FairCom credential test', () => {
 		expect(result).toEqual({ ok: false, status: 200, message: refused });
 	});
 
-	test('a given authToken is checked with pingSession', async () => {
+	test('a given authToken is checked with alterSession (nothing changed): its answer names the session', async () => {
 		expect(await testCredential('recordLinksFairComApi', tokenCredentials(FAIRCOM_PERMANENT_TOKEN).get('recordLinksFairComApi'))).toEqual({
 			ok: true,
 			status: 200,
 		});
-		expect(bodies()).toEqual([{ api: 'admin', action: 'pingSession', params: {}, authToken: FAIRCOM_PERMANENT_TOKEN }]);
+		expect(bodies()).toEqual([{ api: 'admin', action: 'alterSession', params: {}, authToken: FAIRCOM_PERMANENT_TOKEN }]);
 		expect(await testCredential('recordLinksFairComApi', tokenCredentials('not-a-real-token-0000').get('recordLinksFairComApi'))).toEqual({
 			ok: false,
 			status: 200,

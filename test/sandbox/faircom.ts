@@ -438,6 +438,18 @@ export const fairComSandbox: VendorModule<FairComState> = {
 				state.deletedTokens.push(session.token);
 				return answer(body, {});
 			}
+			case 'admin/alterSession': {
+				// Nothing is changed here: the answer describes the session, its token included.
+				const session = sessionOf(body, state);
+				if ('status' in session) return session;
+				return answer(body, {
+					authToken: session.token,
+					username: session.username,
+					defaultDatabaseName: session.defaultDatabaseName,
+					defaultOwnerName: session.defaultOwnerName,
+					idleConnectionTimeoutSeconds: Math.round(state.idleTimeoutMs / 1000),
+				});
+			}
 			case 'admin/listLabels':
 				return listLabels(body, state);
 			case 'db/linkLabelsToRecords':
