@@ -171,38 +171,8 @@ async function runLinkOperation<Params>(
 						unit.items.forEach((item, position) => {
 							results[item.index] = { json: outputs[position], pairedItem: { item: item.index } };
 						});
-					const sendUnit = async (): Promise<IDataObject[]> => {
-						if (operation.findEffect && operation.lookFirst?.(params)) {
-							const existing = await operation.findEffect(params, follow);
-							if (existing) return existing;
-						}
-						for (let lookups = 0; ; lookups++) {
-							try {
-								const response = await sessions.send(
-									(token) => operation.buildRequest(params, token),
-									operation.idempotent,
-									unit.scope,
-								);
-								return await operation.toOutput(response, params, follow);
-							} catch (error) {
-								// A lost answer of a request that can be looked up: look before sending again.
-								const failure = toRequestFailure(vendor, error, settings.timeoutMs);
-								if (!operation.findEffect || !failure.uncertain) throw failure;
-								// A lookup that fails settles nothing: the first failure (may have been done) stands.
-								const found = await operation.findEffect(params, follow).catch(() => {
-									throw failure;
-								});
-								if (found) return found;
-								// Not there: the vendor did not act, so the failure is a certain one.
-								failure.uncertain = false;
-								const delay = retryDelayMs(failure, lookups, true);
-								if (delay === undefined || lookups >= settings.maxRetries) throw failure;
-								await sleepWithAbort(delay, signal);
-							}
-						}
-					};
 					try {
-						settle(await sendUnit());
+						settle(await sendUnit(operation, params, { vendor, sessions, follow, scope: unit.scope, settings, signal }));
 					} catch (error) {
 						let failure = toRequestFailure(vendor, error, settings.timeoutMs);
 						try {
@@ -223,6 +193,47 @@ async function runLinkOperation<Params>(
 
 	if (failures.size > 0) throw firstFailure();
 	return [results.map((result, index) => result ?? errorItem(context, cancelled(), index))];
+}
+
+interface UnitContext {
+	vendor: Vendor;
+	sessions: SessionKeeper;
+	follow: FollowUp;
+	scope: string;
+	settings: { timeoutMs: number; maxRetries: number };
+	signal?: AbortSignal;
+}
+
+/**
+ * Sends one unit's request and reads its output. For an operation that can look its effect up
+ * (`findEffect`), a request whose answer was lost is looked up before it is sent again, so it is never
+ * made twice; with `lookFirst` the effect is looked for before the first send too (a re-run).
+ */
+async function sendUnit<Params>(operation: LinkOperation<Params>, params: Params[], unit: UnitContext): Promise<IDataObject[]> {
+	const { vendor, sessions, follow, scope, settings, signal } = unit;
+	if (operation.findEffect && operation.lookFirst?.(params)) {
+		const existing = await operation.findEffect(params, follow);
+		if (existing) return existing;
+	}
+	for (let lookups = 0; ; lookups++) {
+		try {
+			const response = await sessions.send((token) => operation.buildRequest(params, token), operation.idempotent, scope);
+			return await operation.toOutput(response, params, follow);
+		} catch (error) {
+			const failure = toRequestFailure(vendor, error, settings.timeoutMs);
+			if (!operation.findEffect || !failure.uncertain) throw failure;
+			// A lookup that fails settles nothing: the first failure (may have been done) stands.
+			const found = await operation.findEffect(params, follow).catch(() => {
+				throw failure;
+			});
+			if (found) return found;
+			// Not there: the vendor did not act, so the failure is a certain one, and may be sent again.
+			failure.uncertain = false;
+			const delay = retryDelayMs(failure, lookups, true);
+			if (delay === undefined || lookups >= settings.maxRetries) throw failure;
+			await sleepWithAbort(delay, signal);
+		}
+	}
 }
 
 function failureInfo(failure: RequestFailure): FailureInfo {
