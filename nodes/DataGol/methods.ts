@@ -1,7 +1,7 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
 import type { FollowUp } from '../engine';
-import { listFromVendor, listProblem, searchItems, textField } from '../engine';
+import { isObject, listFromVendor, listProblem, searchItems, textField } from '../engine';
 import { isUuid } from '../engine/validation';
 import { dataGol } from './vendor';
 
@@ -20,9 +20,6 @@ interface Named {
 const API = '/noCo/api/v2/workspaces';
 const REFUSED_HINT = 'Check that the token is valid and that "Send Token As" matches it (service-account tokens go in x-auth-token, user JWTs in Bearer).';
 
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The first array found at one of these keys (or the body itself when it is an array). */
 function arrayIn(body: unknown, ...paths: string[][]): unknown[] | undefined {

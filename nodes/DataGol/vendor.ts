@@ -2,14 +2,11 @@ import type { IDataObject } from 'n8n-workflow';
 import { z } from 'zod';
 
 import type { FailureInfo, Vendor, VendorErrorText, VendorRequest } from '../engine';
-import { RequestFailure, saysNoChangeNeeded, VendorReportedError } from '../engine';
+import { isObject, RequestFailure, saysNoChangeNeeded, VendorReportedError } from '../engine';
 import { uuid } from '../engine/validation';
 
 const DEFAULT_BASE_URL = 'https://be.datagol.ai';
 
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** A text from a field DataGOL's server types as a Java Object: a string, or an object with a message. */
 function textOf(value: unknown): string | undefined {

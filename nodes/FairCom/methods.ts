@@ -1,6 +1,6 @@
-import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
+import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
-import { listFromVendor, listProblem, searchItems, textField } from '../engine';
+import { isObject, listFromVendor, listProblem, searchItems, textField } from '../engine';
 import { envelope, fairCom } from './vendor';
 
 /**
@@ -15,9 +15,6 @@ interface Label {
 	deprecated: boolean;
 }
 
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 async function readLabels(context: ILoadOptionsFunctions): Promise<Label[]> {
 	const body = await listFromVendor(context, fairCom, async ({ send, session }) => {

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { FollowUp, SessionLifecycle, Vendor, VendorErrorText, VendorRequest } from '../engine';
-import { RequestFailure, VendorReportedError } from '../engine';
+import { isObject, RequestFailure, VendorReportedError } from '../engine';
 
 /** FairCom's errorCode for an unknown or expired authToken: one new session and one retry. */
 const SESSION_EXPIRED = 12031;
@@ -18,9 +18,6 @@ export function envelope(api: 'admin' | 'db', action: string, params?: IDataObje
 	};
 }
 
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The envelope's code and message, when the body is FairCom's envelope at all. */
 function readEnvelopeError(body: unknown): { code: number | string; message: string } | undefined {

@@ -1,6 +1,6 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
-import { listFromVendor, listProblem, searchItems, textField } from '../engine';
+import { isObject, listFromVendor, listProblem, searchItems, textField } from '../engine';
 import { tulip } from './vendor';
 
 /**
@@ -11,9 +11,6 @@ import { tulip } from './vendor';
  * and points to "By ID".
  */
 
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function arrayAt(value: unknown, ...keys: string[]): unknown[] {
 	if (Array.isArray(value)) return value;

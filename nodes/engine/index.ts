@@ -1,6 +1,6 @@
 export { executeLinkNode, groupIntoUnits } from './run';
 export { optionsCollection } from './options';
-export { listFromVendor, listProblem, searchItems, textField } from './lists';
+export { isObject, listFromVendor, listProblem, searchItems, textField } from './lists';
 export { RequestFailure, retryAfterMs, retryDelayMs } from './transport';
 export { saysNoChangeNeeded } from './no-change';
 export { Pacer } from './pacer';

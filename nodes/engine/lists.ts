@@ -1,4 +1,4 @@
-import type { ILoadOptionsFunctions, INodeListSearchItems, INodePropertyOptions } from 'n8n-workflow';
+import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodePropertyOptions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { openTransport, toRequestFailure } from './transport';
@@ -105,6 +105,11 @@ export function searchItems<Item extends INodePropertyOptions | INodeListSearchI
 			return words.every((word) => text.includes(word));
 		})
 		.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** A plain JSON object (not an array, not null): how vendor bodies are read defensively. */
+export function isObject(value: unknown): value is IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A text field of an object read defensively: the first of `keys` that holds non-empty text. */
