@@ -7,7 +7,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { bareToken, withHeaders } from '../nodes/engine/auth';
+import { dataGolApiRoot } from '../nodes/DataGol/vendor';
+import { bareToken, withApiRoot, withHeaders } from '../nodes/engine/auth';
 
 export class RecordLinksDataGolApi implements ICredentialType {
 	name = 'recordLinksDataGolApi';
@@ -65,15 +66,14 @@ export class RecordLinksDataGolApi implements ICredentialType {
 	): Promise<IHttpRequestOptions> {
 		const token = bareToken(credentials.token);
 		return withHeaders(
-			requestOptions,
+			withApiRoot(requestOptions, () => dataGolApiRoot(credentials)),
 			credentials.authHeader === 'bearer' ? { Authorization: `Bearer ${token}` } : { 'x-auth-token': token },
 		);
 	}
 
 	test: ICredentialTestRequest = {
+		// The API root comes from `authenticate`, by the node's own rule.
 		request: {
-			baseURL:
-				'={{($credentials.baseUrl || "https://be.datagol.ai").trim().replace(/\\/+$/, "").replace(/\\/noCo(\\/api(\\/v2)?)?$/i, "")}}',
 			url: '/noCo/api/v2/workspaces',
 			method: 'GET',
 		},

@@ -7,7 +7,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { bareToken, withHeaders } from '../nodes/engine/auth';
+import { devRevApiRoot } from '../nodes/DevRev/vendor';
+import { bareToken, withApiRoot, withHeaders } from '../nodes/engine/auth';
 
 export class RecordLinksDevRevApi implements ICredentialType {
 	name = 'recordLinksDevRevApi';
@@ -44,12 +45,14 @@ export class RecordLinksDevRevApi implements ICredentialType {
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
-		return withHeaders(requestOptions, { Authorization: `Bearer ${bareToken(credentials.token)}` });
+		return withHeaders(withApiRoot(requestOptions, () => devRevApiRoot(credentials)), {
+			Authorization: `Bearer ${bareToken(credentials.token)}`,
+		});
 	}
 
 	test: ICredentialTestRequest = {
+		// The API root comes from `authenticate`, by the node's own rule.
 		request: {
-			baseURL: '={{$credentials.baseUrl.trim().replace(/\\/+$/, "")}}',
 			url: '/dev-users.self',
 			method: 'GET',
 		},

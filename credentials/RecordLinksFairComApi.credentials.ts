@@ -8,6 +8,9 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { fairComEndpoint } from '../nodes/FairCom/vendor';
+import { withApiRoot } from '../nodes/engine/auth';
+
 function isEnvelope(body: unknown): body is IDataObject {
 	return typeof body === 'object' && body !== null && !Array.isArray(body) && typeof (body as IDataObject).action === 'string';
 }
@@ -128,7 +131,7 @@ export class RecordLinksFairComApi implements ICredentialType {
 				password: credentials.password,
 			};
 		}
-		return { ...requestOptions, body: envelope };
+		return { ...withApiRoot(requestOptions, () => fairComEndpoint(credentials)), body: envelope };
 	}
 
 	/**
@@ -139,8 +142,9 @@ export class RecordLinksFairComApi implements ICredentialType {
 	 * none, so the test passes only when FairCom confirms a session. An HTTP error fails it anyway.
 	 */
 	test: ICredentialTestRequest = {
+		// The endpoint comes from `authenticate`, by the node's own rule.
 		request: {
-			url: '={{$credentials.endpoint.trim().replace(/\\/+$/, "")}}',
+			url: '',
 			method: 'POST',
 			json: true,
 			skipSslCertificateValidation: '={{$credentials.ignoreSslIssues === true}}',

@@ -7,19 +7,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-/**
- * The API root as an expression, the same as the node's `tulipApiRoot`: a pasted URL with or without
- * a trailing slash, `/api/v3` or `/api/v3/w/<workspace>` gives `<instance>/api/v3[/w/<workspace>]`.
- */
-const URL_PASTED = '$credentials.instanceUrl.trim().replace(/\\/+$/, "")';
-const WORKSPACE_IN_URL = `(${URL_PASTED}.match(/\\/api\\/v3\\/w\\/([^/?#]+)/i) || [])[1]`;
-const API_ROOT =
-	'={{' +
-	`(/^https?:\\/\\//i.test(${URL_PASTED}) ? "" : "https://") + ` +
-	`${URL_PASTED}.replace(/\\/api\\/v3(\\/.*)?$/i, "") + "/api/v3" + ` +
-	`(String($credentials.workspaceId || "").trim() ? "/w/" + encodeURIComponent(String($credentials.workspaceId).trim()) ` +
-	`: (${WORKSPACE_IN_URL} ? "/w/" + ${WORKSPACE_IN_URL} : ""))` +
-	'}}';
+import { tulipApiRoot } from '../nodes/Tulip/vendor';
+import { withApiRoot } from '../nodes/engine/auth';
 
 export class RecordLinksTulipApi implements ICredentialType {
 	name = 'recordLinksTulipApi';
@@ -76,14 +65,14 @@ export class RecordLinksTulipApi implements ICredentialType {
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
 		return {
-			...requestOptions,
+			...withApiRoot(requestOptions, () => tulipApiRoot(credentials)),
 			auth: { username: String(credentials.apiKey ?? '').trim(), password: String(credentials.apiSecret ?? '') },
 		};
 	}
 
 	test: ICredentialTestRequest = {
+		// The API root comes from `authenticate`, by the node's own rule.
 		request: {
-			baseURL: API_ROOT,
 			url: '/tables',
 			method: 'GET',
 		},

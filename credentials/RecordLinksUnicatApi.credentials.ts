@@ -11,9 +11,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { bareToken, withHeaders } from '../nodes/engine/auth';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { unicatApiRoot } from '../nodes/Unicat/vendor';
+import { bareToken, withApiRoot, withHeaders } from '../nodes/engine/auth';
 
 /** The JWT from an `Authorization` response header (Unicat sends it bare; a `Bearer ` prefix is tolerated). */
 function jwtFromHeaders(headers: IN8nHttpFullResponse['headers'] | undefined): string | undefined {
@@ -129,18 +128,14 @@ export class RecordLinksUnicatApi implements ICredentialType {
 	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
 		if (credentials.authMethod === 'jwt') return {};
-		const projectGid = String(credentials.projectGid ?? '').trim();
-		if (!UUID.test(projectGid)) {
-			throw new Error('The Project GID in the Unicat credential must be a GID such as 84a1b5e4-fb5d-4ad6-a497-a3cf7eaf29b1');
-		}
+		const apiRoot = unicatApiRoot(credentials);
 		const apiKey = String(credentials.apiKey ?? '').trim();
 		if (apiKey === '') throw new Error('The Unicat credential has no API key');
-		const baseUrl = String(credentials.baseUrl ?? 'https://unicat.app').trim().replace(/\/+$/, '');
 		let response: IN8nHttpFullResponse;
 		try {
 			response = (await this.helpers.httpRequest({
 				method: 'POST',
-				url: `${baseUrl}/api/p/${projectGid}/auth`,
+				url: `${apiRoot}/auth`,
 				body: { api_key: apiKey },
 				json: true,
 				returnFullResponse: true,
@@ -166,7 +161,7 @@ export class RecordLinksUnicatApi implements ICredentialType {
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
 		const jwt = credentials.authMethod === 'jwt' ? bareToken(credentials.jwtToken) : String(credentials.sessionToken ?? '');
-		return withHeaders(requestOptions, { Authorization: `Bearer ${jwt}` });
+		return withHeaders(withApiRoot(requestOptions, () => unicatApiRoot(credentials)), { Authorization: `Bearer ${jwt}` });
 	}
 
 	/**
@@ -175,9 +170,9 @@ export class RecordLinksUnicatApi implements ICredentialType {
 	 * `GET …/init`, Unicat's documented cheap authenticated read for a project.
 	 */
 	test: ICredentialTestRequest = {
+		// The project's API root comes from `authenticate`, by the node's own rule.
 		request: {
-			baseURL: '={{$credentials.baseUrl.trim().replace(/\\/+$/, "")}}',
-			url: '=/api/p/{{$credentials.projectGid.trim()}}/{{$credentials.authMethod === "jwt" ? "init" : "auth"}}',
+			url: '={{$credentials.authMethod === "jwt" ? "/init" : "/auth"}}',
 			// n8n resolves every field of a test request as an expression, the method too.
 			method: '={{$credentials.authMethod === "jwt" ? "GET" : "POST"}}' as IHttpRequestMethods,
 			body: '={{$credentials.authMethod === "jwt" ? undefined : { api_key: $credentials.apiKey.trim() } }}',

@@ -7,6 +7,7 @@ import {
 	RequestFailure,
 	retryAfterMs,
 	retryDelayMs,
+	type FailureFields,
 	type LinkOperation,
 } from '../dist/nodes/engine';
 
@@ -18,6 +19,9 @@ interface Pair {
 function operation(overrides: Partial<LinkOperation<Pair>> = {}): LinkOperation<Pair> {
 	return {
 		name: 'link',
+		label: 'Link',
+		description: 'Link',
+		action: 'Link',
 		properties: [],
 		schema: z.object({ table: z.string(), ids: z.array(z.number()) }),
 		idempotent: true,
@@ -69,8 +73,7 @@ describe('grouping items into requests', () => {
 });
 
 describe('retry rules', () => {
-	const failure = (details: Partial<RequestFailure['details']>) =>
-		new RequestFailure('x', { mayHaveReachedServer: true, ...details });
+	const failure = (fields: Partial<FailureFields>) => new RequestFailure('x', { outcome: 'unknown', ...fields });
 
 	test.each([
 		['429 with Retry-After, idempotent', { statusCode: 429, retryAfterMs: 2000 }, true, 2000],
@@ -88,7 +91,7 @@ describe('retry rules', () => {
 	});
 
 	test('a refused connection is retried even for a non-idempotent request, with growing capped backoff', () => {
-		const refused = failure({ networkCode: 'ECONNREFUSED', mayHaveReachedServer: false });
+		const refused = failure({ networkCode: 'ECONNREFUSED', outcome: 'not-sent' });
 		const delays = [0, 1, 2, 3, 10].map((attempt) => retryDelayMs(refused, attempt, false)!);
 		expect(delays[0]).toBeGreaterThanOrEqual(250);
 		expect(delays[0]).toBeLessThanOrEqual(500);

@@ -1,7 +1,7 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
 import type { FollowUp } from '../engine';
-import { isObject, listFromVendor, listProblem, searchItems, textField } from '../engine';
+import { arrayIn, currentText, isObject, listFromVendor, listProblem, searchItems, textField } from '../engine';
 import { isUuid } from '../engine/validation';
 import { dataGol } from './vendor';
 
@@ -18,24 +18,13 @@ interface Named {
 }
 
 const API = '/noCo/api/v2/workspaces';
-const REFUSED_HINT = 'Check that the token is valid and that "Send Token As" matches it (service-account tokens go in x-auth-token, user JWTs in Bearer).';
-
-
-/** The first array found at one of these keys (or the body itself when it is an array). */
-function arrayIn(body: unknown, ...paths: string[][]): unknown[] | undefined {
-	if (Array.isArray(body)) return body;
-	for (const path of paths) {
-		let value: unknown = body;
-		for (const key of path) value = isObject(value) ? value[key] : undefined;
-		if (Array.isArray(value)) return value;
-	}
-	return undefined;
-}
+const REFUSED_HINT =
+	'Check that the token is valid and that "Send Token As" matches it (service-account tokens go in x-auth-token, user JWTs in Bearer).';
 
 /** Entries with an id, named by the first name field they have. */
 async function readNamed(send: FollowUp, path: string, ...nameFields: string[]): Promise<Named[]> {
 	const response = await send({ method: 'GET', path }, true);
-	const entries = arrayIn(response.body, ['data'], ['content'], ['items']) ?? [];
+	const entries = arrayIn(response.body, 'data', 'content', 'items') ?? [];
 	return entries.flatMap((entry): Named[] => {
 		const id = isObject(entry) ? textField(entry, 'id') : undefined;
 		return id ? [{ id, name: textField(entry, ...nameFields) ?? id }] : [];
@@ -49,17 +38,7 @@ const readWorkspaces = async (send: FollowUp) => await readNamed(send, API, 'nam
 const readWorkbooks = async (send: FollowUp, workspaceId: string) =>
 	await readNamed(send, `${API}/${encodeURIComponent(workspaceId)}/tables`, 'title', 'name', 'tableName');
 
-/** A parameter's current value as plain text (a resource locator's value, a plain old string). */
-function currentValue(context: ILoadOptionsFunctions, name: string): string {
-	let value: unknown;
-	try {
-		value = context.getCurrentNodeParameter(name, { extractValue: true });
-	} catch {
-		return '';
-	}
-	if (isObject(value) && 'value' in value) value = value.value;
-	return typeof value === 'string' ? value.trim() : '';
-}
+const currentValue = (context: ILoadOptionsFunctions, name: string) => currentText(context, name) ?? '';
 
 const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
@@ -96,7 +75,7 @@ function columnTitle(column: IDataObject): string | undefined {
 }
 
 function columnsOf(schema: unknown): unknown[] | undefined {
-	return arrayIn(schema, ['columns'], ['data', 'columns'], ['table', 'columns'], ['schema', 'columns'], ['data', 'table', 'columns'], ['fields'], ['data', 'fields']);
+	return arrayIn(schema, 'columns', ['data', 'columns'], ['table', 'columns'], ['schema', 'columns'], ['data', 'table', 'columns'], 'fields', ['data', 'fields']);
 }
 
 const linkedTableOf = (column: IDataObject) => textField(column.colOptions, 'associateTableId', 'associatedTableId', 'fk_related_model_id');

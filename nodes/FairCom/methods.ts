@@ -1,6 +1,6 @@
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
-import { isObject, listFromVendor, listProblem, searchItems, textField } from '../engine';
+import { arrayIn, currentText, isObject, listFromVendor, listProblem, searchItems, textField } from '../engine';
 import { envelope, fairCom } from './vendor';
 
 /**
@@ -15,21 +15,14 @@ interface Label {
 	deprecated: boolean;
 }
 
-
 async function readLabels(context: ILoadOptionsFunctions): Promise<Label[]> {
-	const body = await listFromVendor(context, fairCom, async ({ send, session }) => {
-		const response = await send(envelope('admin', 'listLabels', {}, session), true);
+	const body = await listFromVendor(context, fairCom, async ({ send }) => {
+		const response = await send((session) => envelope('admin', 'listLabels', {}, session), true);
 		return response.body;
 	});
 	// FairCom does not publish listLabels' answer: the labels are read where they plausibly are.
 	const result = isObject(body) ? body.result : undefined;
-	const entries = Array.isArray(result)
-		? result
-		: isObject(result) && Array.isArray(result.labels)
-			? result.labels
-			: isObject(result) && Array.isArray(result.data)
-				? result.data
-				: undefined;
+	const entries = arrayIn(result, 'labels', 'data');
 	if (!entries) {
 		throw listProblem(
 			context,
@@ -42,21 +35,6 @@ async function readLabels(context: ILoadOptionsFunctions): Promise<Label[]> {
 		if (!name) return [];
 		return [{ group: textField(entry, 'group') ?? '', name, deprecated: entry.deprecated === true }];
 	});
-}
-
-/** The Group field of the label entry this picker belongs to, as text ('' when empty). */
-function currentGroup(context: ILoadOptionsFunctions): string | undefined {
-	let value: unknown;
-	try {
-		value = context.getCurrentNodeParameter('&group', { extractValue: true });
-	} catch {
-		return undefined;
-	}
-	if (isObject(value) && 'value' in value) value = value.value;
-	if (value === undefined || value === null) return '';
-	if (typeof value !== 'string') return undefined;
-	// An expression gives its group only when the node runs.
-	return value.startsWith('=') ? undefined : value.trim();
 }
 
 async function searchLabelGroups(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
@@ -76,7 +54,8 @@ async function searchLabelGroups(this: ILoadOptionsFunctions, filter?: string): 
 
 async function searchLabels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const labels = await readLabels(this);
-	const group = currentGroup(this);
+	// '&group': the Group of the label entry this picker belongs to.
+	const group = currentText(this, '&group');
 	// A chosen group lists its labels; no group lists the labels without one; a group that is an
 	// expression lists them all (the group then comes from the expression when the node runs).
 	const shown = group === undefined ? labels : labels.filter((label) => label.group === group);

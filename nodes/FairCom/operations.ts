@@ -2,7 +2,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
 import type { LinkOperation } from '../engine';
-import { optionsCollection } from '../engine';
+import { doneFields, optionsCollection } from '../engine';
 import { envelope, fairCom } from './vendor';
 
 /**
@@ -254,30 +254,20 @@ const fields: INodeProperties[] = [
 	},
 ];
 
-/** The parameters both operations share (shown for both). */
-export const sharedProperties: INodeProperties[] = fields.map((property) => ({
-	...property,
-	displayOptions: { show: { operation: ['link', 'unlink'] } },
-}));
-
-function optionsFor(name: OperationName): INodeProperties {
-	return optionsCollection(fairCom, name, {
-		batching: true,
-		extra: [
-			{
-				displayName: 'Merge Items',
-				name: 'mergeItems',
-				type: 'boolean',
-				default: true,
-				description:
-					'Whether items with the same labels, table, database, owner and Verify Links go in one call (up to Batch Size record IDs). A merged call is atomic: it succeeds or fails as a whole, for all its items.',
-			},
-		],
-	});
-}
-
-/** Gives every unmerged item a key of its own. */
-let soloItems = 0;
+/** Both operations' options: the engine's, and whether items merge into one call. */
+const options = optionsCollection(fairCom, {
+	batching: true,
+	extra: [
+		{
+			displayName: 'Merge Items',
+			name: 'mergeItems',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether items with the same labels, table, database, owner and Verify Links go in one call (up to Batch Size record IDs). A merged call is atomic: it succeeds or fails as a whole, for all its items.',
+		},
+	],
+});
 
 /**
  * FairCom's warnings (debugInfo.warnings), each with the primary key it names if any: it goes on the
@@ -303,17 +293,22 @@ function warningMessages(body: unknown): Array<{ message: string; id?: number }>
 	});
 }
 
-function labelOperation(name: OperationName, options: INodeProperties): LinkOperation<LabelParams> {
+function labelOperation(
+	name: OperationName,
+	option: Pick<LinkOperation<LabelParams>, 'label' | 'description' | 'action'>,
+): LinkOperation<LabelParams> {
 	const action = ACTIONS[name];
 	return {
 		name,
-		properties: [...sharedProperties, options],
+		...option,
+		properties: [...fields, options],
 		schema,
 		// Link and unlink are atomic and converge: re-linking succeeds with a warning and unlinking
 		// what is not linked is no error, so repeating a call whose answer was lost is harmless.
 		idempotent: true,
 		batchKey(params) {
-			if (params.options.mergeItems === false) return `solo:${soloItems++}`;
+			// Merge Items off: each item travels alone.
+			if (params.options.mergeItems === false) return undefined;
 			const labels = params.labels.map((label) => [label.group ?? '', label.name]).sort();
 			return JSON.stringify([labels, params.tableName, params.databaseName ?? '', params.ownerName ?? '', params.verifyLinks]);
 		},
@@ -351,7 +346,7 @@ function labelOperation(name: OperationName, options: INodeProperties): LinkOper
 					ids: item.ids,
 					...(item.databaseName ? { databaseName: item.databaseName } : {}),
 					...(item.ownerName ? { ownerName: item.ownerName } : {}),
-					...(name === 'link' ? { linked: true } : { unlinked: true }),
+					...doneFields(name),
 					...(own.length ? { warnings: own } : {}),
 				};
 			});
@@ -359,7 +354,15 @@ function labelOperation(name: OperationName, options: INodeProperties): LinkOper
 	};
 }
 
-export const linkOptions = optionsFor('link');
-export const unlinkOptions = optionsFor('unlink');
-export const link = labelOperation('link', linkOptions);
-export const unlink = labelOperation('unlink', unlinkOptions);
+export const fairComOperations = [
+	labelOperation('link', {
+		label: 'Link Labels to Records',
+		description: 'Link labels to records of a table (linkLabelsToRecords); already linked pairs give a warning',
+		action: 'Link labels to records',
+	}),
+	labelOperation('unlink', {
+		label: 'Unlink Labels From Records',
+		description: 'Remove labels from records of a table (unlinkLabelsFromRecords); pairs not linked are no error',
+		action: 'Unlink labels from records',
+	}),
+];

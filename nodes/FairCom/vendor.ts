@@ -1,7 +1,7 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import type { FollowUp, SessionLifecycle, Vendor, VendorErrorText, VendorRequest } from '../engine';
-import { isObject, RequestFailure, VendorReportedError } from '../engine';
+import { isObject, RequestFailure } from '../engine';
 
 /** FairCom's errorCode for an unknown or expired authToken: one new session and one retry. */
 const SESSION_EXPIRED = 12031;
@@ -17,7 +17,6 @@ export function envelope(api: 'admin' | 'db', action: string, params?: IDataObje
 		body: { api, action, ...(params ? { params } : {}), ...(authToken ? { authToken } : {}) },
 	};
 }
-
 
 /** The envelope's code and message, when the body is FairCom's envelope at all. */
 function readEnvelopeError(body: unknown): { code: number | string; message: string } | undefined {
@@ -55,15 +54,15 @@ function describeError(_statusCode: number, body: unknown): VendorErrorText | un
 function checkSuccessBody(body: unknown): void {
 	const error = readEnvelopeError(body);
 	if (!error) {
-		throw new VendorReportedError(
-			'FairCom answered with something that is not a JSON action response',
-			'Check that the endpoint URL in the credential is the JSON action endpoint, e.g. https://host:8443/api.',
-			'unexpected-answer',
-		);
+		throw new RequestFailure('FairCom answered with something that is not a JSON action response', {
+			outcome: 'refused',
+			description: 'Check that the endpoint URL in the credential is the JSON action endpoint, e.g. https://host:8443/api.',
+			vendorCode: 'unexpected-answer',
+		});
 	}
 	if (error.code === 0) return;
 	const text = errorText(error.code, error.message);
-	throw new VendorReportedError(text.message, text.description, error.code);
+	throw new RequestFailure(text.message, { outcome: 'refused', description: text.description, vendorCode: error.code });
 }
 
 /**
@@ -71,8 +70,8 @@ function checkSuccessBody(body: unknown): void {
  * envelope of an HTTP error answer (FairCom does not document which status 12031 comes with).
  */
 function vendorCodeOf(error: unknown): unknown {
-	const details = (error as { details?: { vendorCode?: unknown; body?: unknown } } | undefined)?.details;
-	return details?.vendorCode ?? readEnvelopeError(details?.body)?.code;
+	if (!(error instanceof RequestFailure)) return undefined;
+	return error.vendorCode ?? readEnvelopeError(error.body)?.code;
 }
 
 /** createSession's token: `result.authToken`, or the top-level `authToken` newer servers echo. */
@@ -98,15 +97,15 @@ const passwordSession: SessionLifecycle = {
 		if ('error' in login) {
 			const { error } = login;
 			if (!(error instanceof RequestFailure)) throw error;
-			throw new RequestFailure(`Could not log in to FairCom: ${error.message}`, {
-				...error.details,
+			throw error.with({
+				message: `Could not log in to FairCom: ${error.message}`,
 				description: 'Check the endpoint URL, username and password in the FairCom credential.',
 			});
 		}
 		const token = readAuthToken(login.body);
 		if (!token) {
 			throw new RequestFailure('FairCom accepted the login but returned no authToken', {
-				mayHaveReachedServer: true,
+				outcome: 'refused',
 				vendorCode: 'no-auth-token',
 			});
 		}
@@ -131,10 +130,7 @@ const passwordSession: SessionLifecycle = {
 export const fairCom: Vendor = {
 	displayName: 'FairCom',
 	credentialType: 'recordLinksFairComApi',
-	baseUrl: (credentials) =>
-		String(credentials.endpoint ?? 'https://localhost:8443/api')
-			.trim()
-			.replace(/\/+$/, ''),
+	baseUrl: fairComEndpoint,
 	describeError,
 	checkSuccessBody,
 	// One server, one session shared by all requests: a few calls at once is plenty.
@@ -144,3 +140,10 @@ export const fairCom: Vendor = {
 	skipSslCertificateValidation: (credentials) => credentials.ignoreSslIssues === true,
 	session: passwordSession,
 };
+
+/** The JSON action endpoint without a trailing slash (the node's and the credential test's). */
+export function fairComEndpoint(credentials: ICredentialDataDecryptedObject): string {
+	return String(credentials.endpoint ?? 'https://localhost:8443/api')
+		.trim()
+		.replace(/\/+$/, '');
+}

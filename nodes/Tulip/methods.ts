@@ -1,7 +1,9 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
-import { isObject, listFromVendor, listProblem, searchItems, textField } from '../engine';
-import { tulip } from './vendor';
+import { arrayIn, isObject, listFromVendor, listProblem, searchItems, textField } from '../engine';
+import { TABLE_LINK_ID, tulip } from './vendor';
+
+const TABLE_LINK_ID_ONLY = new RegExp(`^${TABLE_LINK_ID}$`);
 
 /**
  * The table link picker: `GET /tables` lists the tables with their columns. Tulip documents a
@@ -11,22 +13,12 @@ import { tulip } from './vendor';
  * and points to "By ID".
  */
 
-
-function arrayAt(value: unknown, ...keys: string[]): unknown[] {
-	if (Array.isArray(value)) return value;
-	for (const key of keys) {
-		const entry = isObject(value) ? value[key] : undefined;
-		if (Array.isArray(entry)) return entry;
-	}
-	return [];
-}
-
 /** A column's table link ID, where the answer names one: in `dataType`, or on the column itself. */
 function tableLinkIdOf(column: IDataObject): string | undefined {
 	const fromType = isObject(column.dataType) ? textField(column.dataType, 'tableLinkID', 'tableLinkId') : undefined;
 	const id = fromType ?? textField(column, 'tableLinkID', 'tableLinkId');
 	// Only what the node would accept: anything else could not be linked through anyway.
-	return id && /^[a-zA-Z0-9_]+$/.test(id) ? id : undefined;
+	return id && TABLE_LINK_ID_ONLY.test(id) ? id : undefined;
 }
 
 async function searchTableLinks(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
@@ -36,12 +28,12 @@ async function searchTableLinks(this: ILoadOptionsFunctions, filter?: string): P
 		async ({ send }) => (await send({ method: 'GET', path: '/tables' }, true)).body,
 		{ refusedHint: 'Listing table links needs the tables:read scope on the API key.' },
 	);
-	const tables = arrayAt(body, 'tables', 'data', 'results').filter(isObject);
+	const tables = (arrayIn(body, 'tables', 'data', 'results') ?? []).filter(isObject);
 	const seen = new Set<string>();
 	const results: INodeListSearchItems[] = [];
 	for (const table of tables) {
 		const tableName = textField(table, 'label', 'name', 'id') ?? 'Table';
-		for (const column of arrayAt(table.columns ?? table.fields).filter(isObject)) {
+		for (const column of (arrayIn(table.columns ?? table.fields) ?? []).filter(isObject)) {
 			const id = tableLinkIdOf(column);
 			if (!id) continue;
 			const name = `${tableName} › ${textField(column, 'label', 'name', 'id') ?? id}`;

@@ -1,10 +1,8 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { z } from 'zod';
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import type { Vendor, VendorErrorText } from '../engine';
-import { VendorReportedError } from '../engine';
-import { isUuid, requiredText, uuid } from '../engine/validation';
-
+import { RequestFailure } from '../engine';
+import { isUuid } from '../engine/validation';
 
 /** Unicat's application error codes, all sent as HTTP 422. */
 const APP_ERRORS: Record<number, string> = {
@@ -52,24 +50,17 @@ function checkSuccessBody(body: unknown): void {
 	if (!body || typeof body !== 'object' || (body as IDataObject).success !== false) return;
 	const text = describeError(422, body);
 	const code = ((body as IDataObject).result as IDataObject | undefined)?.code;
-	throw new VendorReportedError(
-		`Unicat reported a failure: ${text?.message ?? 'no details given'}`,
-		text?.description,
-		typeof code === 'number' || typeof code === 'string' ? code : 'unknown',
-	);
+	throw new RequestFailure(`Unicat reported a failure: ${text?.message ?? 'no details given'}`, {
+		outcome: 'refused',
+		description: text?.description,
+		vendorCode: typeof code === 'number' || typeof code === 'string' ? code : 'unknown',
+	});
 }
 
 export const unicat: Vendor = {
 	displayName: 'Unicat',
 	credentialType: 'recordLinksUnicatApi',
-	baseUrl: (credentials) => {
-		const server = String(credentials.baseUrl ?? 'https://unicat.app').trim().replace(/\/+$/, '');
-		const project = String(credentials.projectGid ?? '').trim();
-		if (!isUuid(project)) {
-			throw new Error('The Project GID in the Unicat credential must be a GID such as 84a1b5e4-fb5d-4ad6-a497-a3cf7eaf29b1');
-		}
-		return `${server}/api/p/${project.toLowerCase()}`;
-	},
+	baseUrl: unicatApiRoot,
 	describeError,
 	checkSuccessBody,
 	// A 401 means the JWT expired: n8n logs in again (the credential's preAuthentication) and repeats
@@ -80,78 +71,15 @@ export const unicat: Vendor = {
 	defaultConcurrency: 1,
 };
 
-/** A Unicat gid (a UUID); read in lower case, as Unicat writes them. */
-export function gid() {
-	return uuid('must be a Unicat GID (a UUID such as f2e64fe0-9ffa-4d9a-8750-d561d6542453)').transform((value) =>
-		value.toLowerCase(),
-	);
-}
-
-/** An optional gid: empty means "not set". */
-export function optionalGid() {
-	return z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), gid().optional());
-}
-
-const LANGUAGE = /^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/;
-const languageMessage = 'must be a language code such as "en" or "nl"';
-
-const languageCode = requiredText(20).refine((value) => LANGUAGE.test(value), languageMessage);
-
-/** The Language and Languages options, read into Unicat's `language` and `languages`. */
-export const languageOptionsSchema = z
-	.object({
-		language: z.preprocess(
-			(value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
-			languageCode.optional(),
-		),
-		// A comma-separated text or, from an expression, an array of codes.
-		languages: z.preprocess(
-			(value) => {
-				if (typeof value === 'string') {
-					const parts = value.split(',').map((part) => part.trim()).filter((part) => part !== '');
-					return parts.length ? parts : undefined;
-				}
-				return Array.isArray(value) && value.length === 0 ? undefined : value;
-			},
-			z.array(languageCode, { invalid_type_error: 'must be a comma-separated list or an array of language codes' }).max(100).optional(),
-		),
-	})
-	.passthrough();
-
-type LanguageOptions = { language?: string; languages?: string[] };
-
-export function languageFields(options: LanguageOptions): IDataObject {
-	return {
-		...(options.language ? { language: options.language } : {}),
-		...(options.languages?.length ? { languages: options.languages } : {}),
-	};
-}
-
-export const languageOptionProperties: INodeProperties[] = [
-	{
-		displayName: 'Language',
-		name: 'language',
-		type: 'string',
-		default: '',
-		placeholder: 'en',
-		description:
-			'Return the records\' title and fields in this project language only. With neither Language nor Languages, Unicat returns all languages.',
-	},
-	{
-		displayName: 'Languages',
-		name: 'languages',
-		type: 'string',
-		default: '',
-		placeholder: 'en, nl',
-		description:
-			'Return the records\' title and fields in these project languages (comma-separated, or an array from an expression); combined with Language',
-	},
-];
-
-/** Reads `data.records[gid]` of a Unicat answer. */
-export function recordFrom(body: unknown, recordGid: unknown): IDataObject | undefined {
-	if (typeof recordGid !== 'string') return undefined;
-	const records = ((body as IDataObject | undefined)?.data as IDataObject | undefined)?.records;
-	const record = records && typeof records === 'object' ? (records as IDataObject)[recordGid] : undefined;
-	return record && typeof record === 'object' && !Array.isArray(record) ? (record as IDataObject) : undefined;
+/**
+ * The project's API root, `<server>/api/p/<project GID>` (the node's, the login's and the credential
+ * test's). A Project GID that is not a GID is the credential's error, before anything is sent.
+ */
+export function unicatApiRoot(credentials: ICredentialDataDecryptedObject): string {
+	const server = String(credentials.baseUrl ?? 'https://unicat.app').trim().replace(/\/+$/, '');
+	const project = String(credentials.projectGid ?? '').trim();
+	if (!isUuid(project)) {
+		throw new Error('The Project GID in the Unicat credential must be a GID such as 84a1b5e4-fb5d-4ad6-a497-a3cf7eaf29b1');
+	}
+	return `${server}/api/p/${project.toLowerCase()}`;
 }

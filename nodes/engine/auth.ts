@@ -17,3 +17,13 @@ export function bareToken(value: unknown): string {
 export function withHeaders(requestOptions: IHttpRequestOptions, headers: Record<string, string>): IHttpRequestOptions {
 	return { ...requestOptions, headers: { ...requestOptions.headers, ...headers } };
 }
+
+/**
+ * The request with the vendor's API root put before a relative URL. The node sends absolute URLs;
+ * the credential test's request names only its path, so the root comes from the same function as the
+ * node's (one URL rule, not an expression copy of it).
+ */
+export function withApiRoot(requestOptions: IHttpRequestOptions, apiRoot: () => string): IHttpRequestOptions {
+	if (/^https?:\/\//i.test(requestOptions.url)) return requestOptions;
+	return { ...requestOptions, url: `${apiRoot()}${requestOptions.url}` };
+}

@@ -1,12 +1,14 @@
 export { executeLinkNode, groupIntoUnits } from './run';
+export { linkNodeDescription } from './node';
 export { optionsCollection } from './options';
-export { isObject, listFromVendor, listProblem, searchItems, textField } from './lists';
-export { RequestFailure, retryAfterMs, retryDelayMs } from './transport';
-export { saysNoChangeNeeded } from './no-change';
+export { arrayIn, currentText, isObject, listFromVendor, listProblem, searchItems, textField } from './lists';
+export { RequestFailure, retryAfterMs } from './failure';
+export type { FailureFields, FailureOutcome } from './failure';
+export { retryDelayMs } from './retry';
+export { doneFields, saysNoChangeNeeded } from './no-change';
+export { pickerModes } from './fields';
 export { Pacer } from './pacer';
-export { VendorReportedError } from './types';
 export type {
-	FailureInfo,
 	FollowUp,
 	LinkOperation,
 	SessionLifecycle,

@@ -1,8 +1,10 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodePropertyOptions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { openTransport, toRequestFailure } from './transport';
-import type { FollowUp, SessionToken, Vendor } from './types';
+import { toRequestFailure } from './failure';
+import { ownSession, SessionKeeper } from './sessions';
+import { openTransport } from './transport';
+import type { SessionToken, Vendor, VendorRequest, VendorResponse } from './types';
 
 /** A picker waits less than a link operation: someone is looking at the list. */
 const LIST_TIMEOUT_MS = 20_000;
@@ -31,10 +33,11 @@ function sentences(...parts: Array<string | undefined>): string | undefined {
 }
 
 export interface ListRequests {
-	/** Sends a request with the credential's authentication and the vendor's error reading. */
-	send: FollowUp;
-	/** The session the vendor's requests must carry (FairCom's authToken), when it has one. */
-	session?: SessionToken;
+	/**
+	 * Sends a request with the credential's authentication and the vendor's error reading. A vendor
+	 * with sessions (FairCom) gets a request built for the session's token, renewed once if it expired.
+	 */
+	send(request: VendorRequest | ((session: SessionToken | undefined) => VendorRequest), idempotent: boolean): Promise<VendorResponse>;
 }
 
 export interface ListOptions {
@@ -53,23 +56,21 @@ export async function listFromVendor<T>(
 	read: (requests: ListRequests) => Promise<T>,
 	options: ListOptions = {},
 ): Promise<T> {
-	const { transport, session: use } = await openTransport(context, vendor, {
+	const { transport, session } = await openTransport(context, vendor, {
 		timeoutMs: LIST_TIMEOUT_MS,
 		maxRetries: LIST_RETRIES,
 	});
-	const send: FollowUp = async (request, idempotent) => await transport.send(request, idempotent, '');
 	// A picker opens a session of its own and ends it: it runs in the editor, not in an execution.
-	const lifecycle = use?.lifecycle;
+	const sessions = new SessionKeeper(context, vendor, transport, session && ownSession(session.lifecycle));
+	const send: ListRequests['send'] = async (request, idempotent) =>
+		await sessions.send(typeof request === 'function' ? request : () => request, idempotent, '');
 	try {
-		const session = lifecycle ? await lifecycle.open(send) : undefined;
-		try {
-			return await read({ send, session });
-		} finally {
-			// The list is read either way; a session that will not end idles out on the server.
-			if (lifecycle && session !== undefined) await lifecycle.close(send, session).catch(() => undefined);
-		}
+		return await read({ send });
 	} catch (error) {
 		throw listError(context, vendor, error, options);
+	} finally {
+		// The list is read either way; a session that will not end idles out on the server.
+		await sessions.close();
 	}
 }
 
@@ -77,14 +78,14 @@ function listError(context: ILoadOptionsFunctions, vendor: Vendor, error: unknow
 	// A problem the picker explained itself (see listProblem), or n8n's own about the node, stands.
 	if (error instanceof ListProblem || error instanceof NodeOperationError) return error;
 	const failure = toRequestFailure(vendor, error, LIST_TIMEOUT_MS);
-	const { statusCode } = failure.details;
+	const { statusCode } = failure;
 	const refused =
 		statusCode === 401
 			? `Check the ${vendor.displayName} credential: ${vendor.displayName} did not accept it.`
 			: statusCode === 403
 				? `The ${vendor.displayName} credential works but may not read this list.`
 				: undefined;
-	const description = sentences(failure.details.description, refused, refused ? options.refusedHint : undefined);
+	const description = sentences(failure.description, refused, refused ? options.refusedHint : undefined);
 	const httpCode = statusCode ? String(statusCode) : undefined;
 	return new NodeApiError(
 		context.getNode(),
@@ -121,4 +122,32 @@ export function textField(value: unknown, ...keys: string[]): string | undefined
 		if (typeof entry === 'number' && Number.isFinite(entry)) return String(entry);
 	}
 	return undefined;
+}
+
+/** The first array found at one of these keys or key paths (or the body itself when it is an array). */
+export function arrayIn(body: unknown, ...paths: Array<string | string[]>): unknown[] | undefined {
+	if (Array.isArray(body)) return body;
+	for (const path of paths) {
+		let value: unknown = body;
+		for (const key of typeof path === 'string' ? [path] : path) value = isObject(value) ? value[key] : undefined;
+		if (Array.isArray(value)) return value;
+	}
+	return undefined;
+}
+
+/**
+ * A parameter's current value in the editor as trimmed text (a resource locator's value, a plain
+ * string; '' when empty), or undefined when it is not text yet: an expression only runs with the node.
+ */
+export function currentText(context: ILoadOptionsFunctions, name: string): string | undefined {
+	let value: unknown;
+	try {
+		value = context.getCurrentNodeParameter(name, { extractValue: true });
+	} catch {
+		return undefined;
+	}
+	if (isObject(value) && 'value' in value) value = value.value;
+	if (value === undefined || value === null) return '';
+	if (typeof value !== 'string' || value.startsWith('=')) return undefined;
+	return value.trim();
 }

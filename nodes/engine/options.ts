@@ -21,10 +21,10 @@ interface OptionsFor {
 }
 
 /**
- * The node's "Options" collection for one operation: the operation's own options plus the engine's
+ * The node's "Options" collection for an operation: the operation's own options plus the engine's
  * (concurrency, batch size, rate, timeout, retries), with this vendor's defaults.
  */
-export function optionsCollection(vendor: Vendor, operation: string, { batching, extra = [] }: OptionsFor): INodeProperties {
+export function optionsCollection(vendor: Vendor, { batching, extra = [] }: OptionsFor = {}): INodeProperties {
 	// Plain names: n8n's node-param-default-missing rule reads a `default` given as `vendor.x` as missing.
 	const { defaultConcurrency, defaultBatchSize = 100, defaultRatePerSecond } = vendor;
 	const engineOptions: INodeProperties[] = [
@@ -81,7 +81,6 @@ export function optionsCollection(vendor: Vendor, operation: string, { batching,
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		displayOptions: { show: { operation: [operation] } },
 		options,
 	};
 }

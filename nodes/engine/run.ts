@@ -1,12 +1,18 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { RequestFailure, toRequestFailure } from './failure';
 import { readEngineSettings } from './options';
 import { ItemInputError, readItemParams } from './params';
+import { retryDelayMs } from './retry';
 import { SessionKeeper } from './sessions';
 import { sleepWithAbort } from './sleep';
-import { openTransport, RequestFailure, retryDelayMs, toRequestFailure } from './transport';
-import type { FailureInfo, FollowUp, LinkOperation, Vendor } from './types';
+import { openTransport } from './transport';
+import type { FollowUp, LinkOperation, Vendor } from './types';
+
+/** What the user is told when a request that is not safe to repeat may have been carried out. */
+const GENERIC_UNCERTAIN_NOTE =
+	'The request may have reached the server before the connection failed, so it was not repeated: check whether the change was made before running this item again.';
 
 interface ValidItem<Params> {
 	index: number;
@@ -36,6 +42,10 @@ export function groupIntoUnits<Params>(
 	const open = new Map<string, { unit: Unit<Params>; weight: number }>();
 	for (const item of items) {
 		const key = batchKey(item.params);
+		if (key === undefined) {
+			units.push({ items: [item], scope: scopeOf(item.params) });
+			continue;
+		}
 		const weight = weightOf(item.params);
 		let current = open.get(key);
 		if (!current || (current.weight > 0 && current.weight + weight > batchSize)) {
@@ -50,32 +60,18 @@ export function groupIntoUnits<Params>(
 }
 
 /** The user-facing error for an item, never carrying request headers or credentials. */
-function toNodeError(context: IExecuteFunctions, failure: ItemFailure, itemIndex: number, uncertainNote?: string) {
+function toNodeError(context: IExecuteFunctions, failure: ItemFailure, itemIndex: number) {
 	if (failure instanceof ItemInputError) {
 		return new NodeOperationError(context.getNode(), failure.message, {
 			itemIndex,
 			description: 'Nothing was sent for this item.',
 		});
 	}
-	const { details } = failure;
-	const description = [
-		details.description,
-		failure.uncertain
-			? (uncertainNote ??
-				'The request may have reached the server before the connection failed, so it was not repeated: check whether the change was made before running this item again.')
-			: undefined,
-	]
-		.filter(Boolean)
-		.join(' ');
+	const httpCode = failure.statusCode ? String(failure.statusCode) : undefined;
 	return new NodeApiError(
 		context.getNode(),
-		{ message: failure.message, ...(details.statusCode ? { httpCode: String(details.statusCode) } : {}) },
-		{
-			message: failure.message,
-			description: description || undefined,
-			httpCode: details.statusCode ? String(details.statusCode) : undefined,
-			itemIndex,
-		},
+		{ message: failure.message, ...(httpCode ? { httpCode } : {}) },
+		{ message: failure.message, description: failure.description || undefined, httpCode, itemIndex },
 	);
 }
 
@@ -84,13 +80,8 @@ function toNodeError(context: IExecuteFunctions, failure: ItemFailure, itemIndex
  * HTTP code), which n8n shows and routes to the error output. (n8n rewrites `json` of an item that
  * carries `error` to `{ error: message }`, so nothing else goes there.)
  */
-function errorItem(
-	context: IExecuteFunctions,
-	failure: ItemFailure,
-	itemIndex: number,
-	uncertainNote?: string,
-): INodeExecutionData {
-	const error = toNodeError(context, failure, itemIndex, uncertainNote);
+function errorItem(context: IExecuteFunctions, failure: ItemFailure, itemIndex: number): INodeExecutionData {
+	const error = toNodeError(context, failure, itemIndex);
 	return { json: { error: error.message }, error, pairedItem: { item: itemIndex } };
 }
 
@@ -127,13 +118,13 @@ async function runLinkOperation<Params>(
 	const failures = new Map<number, ItemFailure>();
 
 	const fail = (index: number, failure: ItemFailure) => {
-		if (continueOnFail) results[index] = errorItem(context, failure, index, operation.uncertainNote);
+		if (continueOnFail) results[index] = errorItem(context, failure, index);
 		else failures.set(index, failure);
 	};
 	const firstFailure = () => {
 		let first = Infinity;
 		for (const index of failures.keys()) first = Math.min(first, index);
-		return toNodeError(context, failures.get(first)!, first, operation.uncertainNote);
+		return toNodeError(context, failures.get(first)!, first);
 	};
 
 	const valid: Array<ValidItem<Params>> = [];
@@ -176,7 +167,7 @@ async function runLinkOperation<Params>(
 					} catch (error) {
 						let failure = toRequestFailure(vendor, error, settings.timeoutMs);
 						try {
-							const recovered = await operation.recover?.(failureInfo(failure), params, follow);
+							const recovered = await operation.recover?.(failure, params, follow);
 							if (recovered) return settle(recovered);
 						} catch (recoveryError) {
 							failure = toRequestFailure(vendor, recoveryError, settings.timeoutMs);
@@ -204,48 +195,52 @@ interface UnitContext {
 	signal?: AbortSignal;
 }
 
+/** The failure of a request not safe to repeat that may have been carried out, with the note that says so. */
+function withUncertainNote<Params>(failure: RequestFailure, operation: LinkOperation<Params>): RequestFailure {
+	const note = operation.uncertainNote ?? GENERIC_UNCERTAIN_NOTE;
+	return failure.with({ description: [failure.description, note].filter(Boolean).join(' ') });
+}
+
 /**
- * Sends one unit's request and reads its output. For an operation that can look its effect up
- * (`findEffect`), a request whose answer was lost is looked up before it is sent again, so it is never
- * made twice; with `lookFirst` the effect is looked for before the first send too (a re-run).
+ * Sends one unit's request and reads its output, after the operation's `prepare` step if it has one.
+ * For an operation that can look its effect up (`findEffect`), a request whose answer was lost is
+ * looked up before it is sent again, so it is never made twice; with `lookFirst` the effect is looked
+ * for before the first send too (a re-run).
  */
-async function sendUnit<Params>(operation: LinkOperation<Params>, params: Params[], unit: UnitContext): Promise<IDataObject[]> {
+async function sendUnit<Params>(operation: LinkOperation<Params>, items: Params[], unit: UnitContext): Promise<IDataObject[]> {
 	const { vendor, sessions, follow, scope, settings, signal } = unit;
+	const params = operation.prepare ? await operation.prepare(items, follow) : items;
 	if (operation.findEffect && operation.lookFirst?.(params)) {
 		const existing = await operation.findEffect(params, follow);
 		if (existing) return existing;
 	}
 	for (let lookups = 0; ; lookups++) {
+		let response;
 		try {
-			const response = await sessions.send((token) => operation.buildRequest(params, token), operation.idempotent, scope);
-			return await operation.toOutput(response, params, follow);
+			response = await sessions.send((token) => operation.buildRequest(params, token), operation.idempotent, scope);
 		} catch (error) {
 			const failure = toRequestFailure(vendor, error, settings.timeoutMs);
-			if (!operation.findEffect || !failure.uncertain) throw failure;
+			if (operation.idempotent || failure.outcome !== 'unknown') throw failure;
+			const uncertain = withUncertainNote(failure, operation);
+			if (!operation.findEffect) throw uncertain;
 			// A lookup that fails settles nothing: the first failure (may have been done) stands.
 			const found = await operation.findEffect(params, follow).catch(() => {
-				throw failure;
+				throw uncertain;
 			});
 			if (found) return found;
 			// Not there: the vendor did not act, so the failure is a certain one, and may be sent again.
-			failure.uncertain = false;
-			const delay = retryDelayMs(failure, lookups, true);
-			if (delay === undefined || lookups >= settings.maxRetries) throw failure;
+			const certain = failure.with({ outcome: 'not-sent' });
+			const delay = retryDelayMs(certain, lookups, true);
+			if (delay === undefined || lookups >= settings.maxRetries) throw certain;
 			await sleepWithAbort(delay, signal);
+			continue;
 		}
+		return operation.toOutput(response, params);
 	}
 }
 
-function failureInfo(failure: RequestFailure): FailureInfo {
-	const { statusCode, vendorCode, body } = failure.details;
-	return { message: failure.message, statusCode, vendorCode, body, afterUncertainAttempt: failure.afterUncertainAttempt };
-}
-
 function cancelled(): RequestFailure {
-	return new RequestFailure('The execution was cancelled before this item was sent', {
-		mayHaveReachedServer: false,
-		cancelled: true,
-	});
+	return new RequestFailure('The execution was cancelled before this item was sent', { outcome: 'not-sent', cancelled: true });
 }
 
 /** A vendor node's `execute`: runs the operation the user chose. */

@@ -50,7 +50,7 @@ export function sessionUse(
 	if (!lifecycle || !(lifecycle.usedWith?.(credentials) ?? true)) return undefined;
 	const credentialId = context.getNode().credentials?.[vendor.credentialType]?.id;
 	if (!credentialId || !(lifecycle.reused?.(credentials) ?? false)) {
-		return { lifecycle, slot: {}, endsWithExecution: true };
+		return ownSession(lifecycle);
 	}
 	const key = `${vendor.credentialType}:${credentialId}`;
 	const fingerprint = fingerprintOf(credentials);
@@ -61,6 +61,11 @@ export function sessionUse(
 		sharedSlots.set(key, slot);
 	}
 	return { lifecycle, slot, endsWithExecution: false };
+}
+
+/** A session of the caller's own, opened on first use and ended when it is done. */
+export function ownSession(lifecycle: SessionLifecycle): SessionUse {
+	return { lifecycle, slot: {}, endsWithExecution: true };
 }
 
 /**
@@ -74,7 +79,8 @@ export class SessionKeeper {
 	private token: Promise<SessionToken> | undefined;
 
 	constructor(
-		private readonly context: IExecuteFunctions,
+		// An execution, or a picker in the editor (which opens a session of its own and ends it).
+		private readonly context: IExecuteFunctions | ILoadOptionsFunctions,
 		private readonly vendor: Vendor,
 		private readonly transport: Transport,
 		private readonly use: SessionUse | undefined,
@@ -93,6 +99,7 @@ export class SessionKeeper {
 		return opening;
 	}
 
+	/** Sends a request built for the session (if any); a session that expired is renewed once and the request repeated. */
 	async send(build: (token: SessionToken | undefined) => VendorRequest, idempotent: boolean, scope: string) {
 		const { use } = this;
 		if (!use) return await this.transport.send(build(undefined), idempotent, scope);
@@ -109,7 +116,7 @@ export class SessionKeeper {
 		return await this.transport.send(build(await this.token), idempotent, scope);
 	}
 
-	/** Ends the execution's own session; a failure to end it is logged, since the links themselves are done. */
+	/** Ends the execution's own session; a failure to end it is logged, since the work itself is done. */
 	async close(): Promise<void> {
 		const { use } = this;
 		if (!use?.endsWithExecution || !this.token) return;

@@ -6,6 +6,8 @@ import type {
 } from 'n8n-workflow';
 import type { ZodType, ZodTypeDef } from 'zod';
 
+import type { RequestFailure } from './failure';
+
 /** One HTTP call, relative to the vendor's base URL. */
 export interface VendorRequest {
 	method: IHttpRequestMethods;
@@ -27,18 +29,6 @@ export interface VendorErrorText {
 	description?: string;
 }
 
-/** A failure the vendor reported inside a successful HTTP response (FairCom's envelope). */
-export class VendorReportedError extends Error {
-	constructor(
-		message: string,
-		readonly description?: string,
-		/** The vendor's own code, e.g. FairCom's errorCode. */
-		readonly vendorCode?: number | string,
-	) {
-		super(message);
-	}
-}
-
 /**
  * Everything that is one operation's own: its parameters, how they are validated, how items become
  * requests and how a response becomes one output item per input item. (Members are methods so an
@@ -47,6 +37,12 @@ export class VendorReportedError extends Error {
 export interface LinkOperation<Params> {
 	/** The value of the node's `operation` parameter. */
 	name: string;
+	/** The operation as the Operation field lists it ("Link"). */
+	label: string;
+	/** What the operation does, under its label in the Operation field. */
+	description: string;
+	/** The node creator's and an AI agent's name for it ("Link two records"). */
+	action: string;
 	/** The node parameters this operation reads per item (shown only for this operation). */
 	properties: INodeProperties[];
 	/** Validates one item's raw parameters; issue paths start with a parameter name. */
@@ -71,35 +67,29 @@ export interface LinkOperation<Params> {
 	lookFirst?(items: Params[]): boolean;
 	/**
 	 * When set, items whose key is equal travel in one request (up to the batch size); the key
-	 * holds everything the request's path and shared fields depend on.
+	 * holds everything the request's path and shared fields depend on. An item whose key is
+	 * undefined travels alone (FairCom: Merge Items off).
 	 */
-	batchKey?(params: Params): string;
+	batchKey?(params: Params): string | undefined;
 	/** A size for each item when batching (e.g. FairCom ids per item); defaults to 1. */
 	batchWeight?(params: Params): number;
 	/** The pacing scope of a request (Tulip: per table link); one scope when absent. */
 	rateScope?(params: Params): string;
+	/**
+	 * A step before the request, for a request that needs something looked up first (DevRev's unlink
+	 * by ends finds the link's ID): gives the items' params with what was found. A failure here
+	 * means nothing was sent.
+	 */
+	prepare?(items: Params[], follow: FollowUp): Promise<Params[]>;
 	/** Builds the request for a group of items (a single item unless `batchKey` is set). */
 	buildRequest(items: Params[], session: SessionToken | undefined): VendorRequest;
-	/**
-	 * Turns a successful response into one output object per item, in the items' order. May issue
-	 * follow-up requests (DevRev unlink looks a link up before deleting it).
-	 */
-	toOutput(response: VendorResponse, items: Params[], follow: FollowUp): IDataObject[] | Promise<IDataObject[]>;
+	/** Turns a successful response into one output object per item, in the items' order. */
+	toOutput(response: VendorResponse, items: Params[]): IDataObject[];
 	/**
 	 * Gives outputs for a failure that is in fact a success (an "already linked" answer), or
 	 * undefined to let the failure stand.
 	 */
-	recover?(failure: FailureInfo, items: Params[], follow: FollowUp): Promise<IDataObject[] | undefined>;
-}
-
-/** What an operation may read of a failed request. */
-export interface FailureInfo {
-	message: string;
-	statusCode?: number;
-	vendorCode?: number | string;
-	body?: unknown;
-	/** An earlier attempt of this request may have reached the vendor (then failed in transit). */
-	afterUncertainAttempt: boolean;
+	recover?(failure: RequestFailure, items: Params[], follow: FollowUp): Promise<IDataObject[] | undefined>;
 }
 
 /** Sends a further request through the engine (same auth, retries and pacing). */
@@ -131,7 +121,7 @@ export interface Vendor {
 	baseUrl: (credentials: ICredentialDataDecryptedObject) => string;
 	/** Reads the vendor's error body; undefined when it is not the vendor's shape (a proxy's page). */
 	describeError: (statusCode: number, body: unknown) => VendorErrorText | undefined;
-	/** Throws a VendorReportedError when a 2xx response carries a failure. */
+	/** Throws a RequestFailure (outcome `refused`, with the vendor's code) when a 2xx response carries a failure. */
 	checkSuccessBody?: (body: unknown) => void;
 	/**
 	 * Whether the node reads a successful answer's body. 'json' (the default): every success is a JSON

@@ -27,7 +27,9 @@ export function pathSegment(pattern = /^[A-Za-z0-9_\-.:]+$/, hint = 'letters, di
 		.refine((value) => value !== '.' && value !== '..', 'must not be "." or ".."');
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A UUID, as a regular expression's source: for the schemas here and n8n's "By ID" checks alike. */
+export const UUID_PATTERN = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+const UUID = new RegExp(`^${UUID_PATTERN}$`);
 
 export function isUuid(value: string): boolean {
 	return UUID.test(value);

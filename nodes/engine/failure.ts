@@ -1,0 +1,209 @@
+import type { Vendor, VendorErrorText, VendorResponse } from './types';
+
+/**
+ * Whether the vendor may have acted on a request that failed: the one question retries, recovery
+ * and the user's error message all ask.
+ * - `not-sent`: it certainly did not act (the request never left, or nothing needed sending);
+ * - `refused`: it answered and refused (4xx, 3xx, its own error code, a 429), and no earlier
+ *   attempt may have acted;
+ * - `unknown`: it may have acted (no answer, a 5xx, an unreadable answer, or an earlier attempt
+ *   of the same request that was lost in transit).
+ */
+export type FailureOutcome = 'not-sent' | 'refused' | 'unknown';
+
+export interface FailureFields {
+	outcome: FailureOutcome;
+	description?: string;
+	statusCode?: number;
+	networkCode?: string;
+	retryAfterMs?: number;
+	/** The vendor's own error code (FairCom's errorCode, DataGOL's error code). */
+	vendorCode?: number | string;
+	/** The vendor's error body: read by operations, never shown as is. */
+	body?: unknown;
+	cancelled?: boolean;
+}
+
+/**
+ * Why a request failed, stripped of anything that could carry a secret (headers, request config).
+ * Immutable: a changed view of a failure is a new one (`with`).
+ */
+export class RequestFailure extends Error {
+	readonly outcome: FailureOutcome;
+	readonly description?: string;
+	readonly statusCode?: number;
+	readonly networkCode?: string;
+	readonly retryAfterMs?: number;
+	readonly vendorCode?: number | string;
+	readonly body?: unknown;
+	readonly cancelled?: boolean;
+
+	constructor(message: string, fields: FailureFields) {
+		super(message);
+		this.outcome = fields.outcome;
+		this.description = fields.description;
+		this.statusCode = fields.statusCode;
+		this.networkCode = fields.networkCode;
+		this.retryAfterMs = fields.retryAfterMs;
+		this.vendorCode = fields.vendorCode;
+		this.body = fields.body;
+		this.cancelled = fields.cancelled;
+	}
+
+	/** The same failure with some fields (or the message) changed. */
+	with(changes: Partial<FailureFields> & { message?: string }): RequestFailure {
+		const { message = this.message, ...fields } = changes;
+		return new RequestFailure(message, {
+			outcome: this.outcome,
+			description: this.description,
+			statusCode: this.statusCode,
+			networkCode: this.networkCode,
+			retryAfterMs: this.retryAfterMs,
+			vendorCode: this.vendorCode,
+			body: this.body,
+			cancelled: this.cancelled,
+			...fields,
+		});
+	}
+}
+
+/** Network errors that prove the request never left this machine. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * The network error code of a failed request. n8n's request helper wraps the HTTP client's error in
+ * a NodeApiError that keeps the code in `httpCode` (e.g. "ECONNREFUSED") and the client's own
+ * message in `messages`; a raw client error carries `code`.
+ */
+function networkCodeOf(error: unknown): string | undefined {
+	const candidate = error as { code?: unknown; httpCode?: unknown; messages?: unknown; message?: unknown; cause?: unknown };
+	for (const code of [candidate.code, candidate.httpCode, (candidate.cause as { code?: unknown } | undefined)?.code]) {
+		if (typeof code === 'string' && /^[A-Z_]{4,}$/.test(code)) return code;
+	}
+	const text = [candidate.message, ...(Array.isArray(candidate.messages) ? candidate.messages : [])].join(' ');
+	if (/socket hang up/i.test(text)) return 'ECONNRESET';
+	if (/timeout of \d+ms exceeded/i.test(text)) return 'ECONNABORTED';
+	return /\b(E[A-Z]{4,}|[A-Z_]*CERT[A-Z_]*)\b/.exec(text)?.[1];
+}
+
+/** Reads Retry-After (seconds or an HTTP date) or a body `retry_after` (seconds). */
+export function retryAfterMs(headers: Record<string, unknown> | undefined, body: unknown): number | undefined {
+	const header = headers?.['retry-after'];
+	if (typeof header === 'string' && header.trim() !== '') {
+		const seconds = Number(header);
+		if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+		const date = Date.parse(header);
+		if (!Number.isNaN(date)) return Math.max(0, date - Date.now());
+	}
+	const fromBody = (body as { retry_after?: unknown } | undefined)?.retry_after;
+	if (typeof fromBody === 'number' && Number.isFinite(fromBody)) return Math.max(0, fromBody * 1000);
+	return undefined;
+}
+
+export function isCertificateError(code: string | undefined): boolean {
+	return code !== undefined && /CERT|SSL|TLS/.test(code);
+}
+
+function describeNetworkError(vendor: Vendor, code: string | undefined, timeoutMs: number): string {
+	switch (code) {
+		case 'ECONNREFUSED':
+			return `Could not connect to ${vendor.displayName}: the connection was refused`;
+		case 'ENOTFOUND':
+		case 'EAI_AGAIN':
+			return `Could not find ${vendor.displayName}'s server: check the URL in the credential`;
+		case 'ECONNABORTED':
+		case 'ETIMEDOUT':
+			return `${vendor.displayName} did not answer within ${timeoutMs} ms (Timeout option)`;
+		case 'ECONNRESET':
+		case 'EPIPE':
+			return `The connection to ${vendor.displayName} was dropped before it answered`;
+		default:
+			if (isCertificateError(code)) {
+				return `${vendor.displayName}'s TLS certificate was rejected (${code}): if the server uses a self-signed certificate, turn on "Ignore SSL Issues" in the credential`;
+			}
+			return `The request to ${vendor.displayName} failed${code ? ` (${code})` : ''}`;
+	}
+}
+
+/** A failure for an HTTP error answer (status >= 400): a 5xx may hide a success, a 4xx is a refusal. */
+export function httpFailure(vendor: Vendor, response: VendorResponse): RequestFailure {
+	const text = vendor.describeError(response.statusCode, response.body) ?? unrecognisedAnswer(response.body);
+	return new RequestFailure(`${vendor.displayName} answered ${response.statusCode}: ${text.message}`, {
+		outcome: response.statusCode >= 500 ? 'unknown' : 'refused',
+		description: text.description,
+		statusCode: response.statusCode,
+		retryAfterMs: retryAfterMs(response.headers, response.body),
+		body: response.body,
+	});
+}
+
+/** A 3xx answer: the URL in the credential is not the API's own (e.g. http:// where the API is https://). */
+export function redirectFailure(vendor: Vendor, response: VendorResponse): RequestFailure {
+	const location = response.headers?.location;
+	const target = typeof location === 'string' ? location.split('?')[0] : undefined;
+	return new RequestFailure(`${vendor.displayName} answered ${response.statusCode}: a redirect${target ? ` to ${target}` : ''}`, {
+		outcome: 'refused',
+		description: 'Redirects are not followed (a redirected call may not be the one sent). Put the address the API answers at into the credential.',
+		statusCode: response.statusCode,
+	});
+}
+
+/** Turns anything a request threw into a RequestFailure that carries no request details. */
+export function toRequestFailure(vendor: Vendor, error: unknown, timeoutMs: number): RequestFailure {
+	if (error instanceof RequestFailure) return error;
+	const name = (error as { name?: unknown }).name;
+	const code = networkCodeOf(error);
+	if (code === 'ERR_CANCELED' || name === 'ManualExecutionCancelledError') {
+		return new RequestFailure('The execution was cancelled', { outcome: 'unknown', cancelled: true });
+	}
+	// An HTTP status that reached us as a thrown error (n8n's own retry after re-login failed).
+	const status = Number((error as { httpCode?: unknown }).httpCode);
+	if (Number.isInteger(status) && status >= 400) {
+		// n8n's NodeApiError keeps the answer's JSON body in `context.data` (and nothing of the request).
+		const body = (error as { context?: { data?: unknown } }).context?.data;
+		return httpFailure(vendor, { statusCode: status, headers: {}, body });
+	}
+	return new RequestFailure(describeNetworkError(vendor, code, timeoutMs), {
+		outcome: code && NOT_SENT_CODES.has(code) ? 'not-sent' : 'unknown',
+		networkCode: code,
+	});
+}
+
+/** For error bodies that are not the vendor's own shape (an HTML page from a proxy, say). */
+function unrecognisedAnswer(body: unknown): VendorErrorText {
+	if (typeof body === 'string' && /^\s*</.test(body)) {
+		return { message: 'an HTML page instead of an API answer', description: 'A proxy or gateway in front of the API probably answered.' };
+	}
+	return { message: body === undefined || body === '' ? 'no details given' : 'an answer in an unexpected format' };
+}
+
+/**
+ * A 2xx answer the node cannot read: an HTML page (a proxy's, a login portal's), JSON cut short or
+ * malformed (the HTTP client then hands over the raw text), or, for a vendor whose successes always
+ * carry JSON, no body or plain text. Such an answer does not show whether the vendor did the work, so
+ * it must never be reported as a success: its outcome is unknown, like an answer lost in transit,
+ * i.e. it is retried when the operation is idempotent and reported as "may have been done" when not.
+ */
+export function unreadableAnswer(vendor: Vendor, response: VendorResponse): RequestFailure | undefined {
+	const { statusCode, headers, body } = response;
+	if (statusCode === 204) return undefined; // No Content: nothing to read, by definition
+	const header = headers?.['content-type'];
+	const contentType = (Array.isArray(header) ? header.join(' ') : String(header ?? '')).toLowerCase();
+	const bodyIgnored = vendor.successBody === 'ignored';
+	let problem: string | undefined;
+	let description = 'The answer does not show whether the request was carried out.';
+	if (body === undefined || body === null || (typeof body === 'string' && body.trim() === '')) {
+		if (!bodyIgnored) problem = 'without a body';
+	} else if (typeof body === 'string') {
+		if (contentType.includes('html') || /^\s*</.test(body)) {
+			problem = 'with an HTML page instead of an API answer';
+			description = `A proxy, gateway or login page in front of the API probably answered (or the URL in the credential is not the API's). ${description}`;
+		} else if (contentType.includes('json')) {
+			problem = 'with JSON that is cut short or malformed';
+		} else if (!bodyIgnored) {
+			problem = 'with text instead of an API answer';
+		}
+	}
+	if (!problem) return undefined;
+	return new RequestFailure(`${vendor.displayName} answered ${statusCode} ${problem}`, { outcome: 'unknown', description });
+}
