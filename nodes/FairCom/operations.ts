@@ -2,7 +2,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
 import type { LinkOperation } from '../engine';
-import { doneFields, optionsCollection } from '../engine';
+import { doneFields, optionsCollection, pickerModes } from '../engine';
 import { envelope, fairCom } from './vendor';
 
 /**
@@ -177,16 +177,7 @@ const fields: INodeProperties[] = [
 						type: 'resourceLocator',
 						default: { mode: 'list', value: '' },
 						description: 'The label\'s group, picked from the server\'s label groups or typed; leave empty for labels without a group',
-						modes: [
-							{
-								displayName: 'From List',
-								name: 'list',
-								type: 'list',
-								placeholder: 'Select a group...',
-								typeOptions: { searchListMethod: 'searchLabelGroups', searchable: true },
-							},
-							{ displayName: 'By Name', name: 'name', type: 'string', placeholder: 'status' },
-						],
+						...pickerModes('searchLabelGroups', 'Select a group...', { placeholder: 'status', byName: true }),
 					},
 					{
 						displayName: 'Name',
@@ -197,16 +188,7 @@ const fields: INodeProperties[] = [
 						description:
 							'The label\'s name (1–64 bytes of UTF-8): the list shows the labels of the chosen group (or those without a group), or type it',
 						typeOptions: { loadOptionsDependsOn: ['&group.value'] },
-						modes: [
-							{
-								displayName: 'From List',
-								name: 'list',
-								type: 'list',
-								placeholder: 'Select a label...',
-								typeOptions: { searchListMethod: 'searchLabels', searchable: true },
-							},
-							{ displayName: 'By Name', name: 'name', type: 'string', placeholder: 'priority' },
-						],
+						...pickerModes('searchLabels', 'Select a label...', { placeholder: 'priority', byName: true }),
 					},
 				],
 			},
