@@ -66,6 +66,15 @@ describe('grouping items into requests', () => {
 		expect(units.map((unit) => unit.items.map((item) => item.index))).toEqual([[0, 1], [2], [3]]);
 	});
 
+	test('an item whose batch key is undefined travels alone, between batches of the others', () => {
+		const units = groupIntoUnits(
+			items(['a', 'solo', 'a', 'solo', 'a']),
+			operation({ batchKey: (p) => (p.table === 'solo' ? undefined : p.table) }),
+			10,
+		);
+		expect(units.map((unit) => unit.items.map((item) => item.index))).toEqual([[0, 2, 4], [1], [3]]);
+	});
+
 	test('the rate scope of a request comes from its first item', () => {
 		const units = groupIntoUnits(items(['x', 'y']), operation({ rateScope: (p) => `table:${p.table}` }), 10);
 		expect(units.map((unit) => unit.scope)).toEqual(['table:x', 'table:y']);
@@ -105,6 +114,19 @@ describe('retry rules', () => {
 		expect(retryAfterMs({ 'retry-after': inTwoSeconds }, undefined)).toBeGreaterThan(500);
 		expect(retryAfterMs({}, { retry_after: 1.5 })).toBe(1500);
 		expect(retryAfterMs({}, {})).toBeUndefined();
+	});
+});
+
+describe('a failure', () => {
+	test('is immutable: a changed view of it is a new failure, and the first one stands as it was', () => {
+		const lost = new RequestFailure('DevRev answered 503: busy', { outcome: 'unknown', statusCode: 503, description: 'first' });
+		const noted = lost.with({ description: 'first, then a note' });
+		const settled = lost.with({ outcome: 'not-sent', message: 'settled' });
+
+		expect([lost.message, lost.outcome, lost.statusCode, lost.description]).toEqual(['DevRev answered 503: busy', 'unknown', 503, 'first']);
+		expect([noted.message, noted.outcome, noted.statusCode, noted.description]).toEqual(['DevRev answered 503: busy', 'unknown', 503, 'first, then a note']);
+		expect([settled.message, settled.outcome, settled.statusCode]).toEqual(['settled', 'not-sent', 503]);
+		expect(Object.isFrozen(lost)).toBe(true);
 	});
 });
 

@@ -417,6 +417,20 @@ describe('FairCom pickers', () => {
 		expect(shown(await groups('CUST'))).toEqual([{ name: 'customer', value: 'customer' }]);
 	});
 
+	test('a session that expired (12031) is renewed once and the list read again, as in an execution', async () => {
+		sandbox.state.faircom.expireNext = 1;
+
+		expect(shown(await groups())).toEqual([
+			{ name: 'colour', value: 'colour' },
+			{ name: 'customer', value: 'customer' },
+			{ name: 'status', value: 'status' },
+		]);
+		expect(fairComActions(sandbox.requests)).toEqual(['createSession', 'listLabels', 'createSession', 'listLabels', 'deleteSession']);
+		const [expired, renewed] = sandbox.state.faircom.issuedTokens;
+		expect(sandbox.state.faircom.deletedTokens).toEqual([renewed]);
+		expect(expired).not.toEqual(renewed);
+	});
+
 	test('names: the chosen group\'s labels as "group › name", searchable; the value is the name', async () => {
 		expect(shown(await names(rl('status')))).toEqual([
 			{ name: 'status › closed', value: 'closed' },

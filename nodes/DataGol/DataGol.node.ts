@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { executeLinkNode, linkNodeDescription } from '../engine';
+import { executeLinkNode, linkNodeDescription, operationSubtitle } from '../engine';
 import { dataGolMethods } from './methods';
 import { dataGolOperations } from './operations';
 import { dataGol } from './vendor';
@@ -11,7 +11,7 @@ export class DataGol implements INodeType {
 		name: 'dataGol',
 		icon: { light: 'file:../../icons/datagol.svg', dark: 'file:../../icons/datagol.dark.svg' },
 		description: 'Link and unlink records of DataGOL tables through a LINK column, many pairs per request',
-		subtitle: '={{ $parameter["operation"] === "unlink" ? "Unlink" : "Link" }}',
+		subtitle: operationSubtitle(dataGolOperations),
 		defaults: { name: 'DataGOL' },
 		usableAsTool: true,
 		...linkNodeDescription(dataGol, dataGolOperations),

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { executeLinkNode, linkNodeDescription } from '../engine';
+import { executeLinkNode, linkNodeDescription, operationSubtitle } from '../engine';
 import { devRevOperations } from './operations';
 import { devRev } from './vendor';
 
@@ -10,7 +10,7 @@ export class DevRev implements INodeType {
 		name: 'devRev',
 		icon: { light: 'file:../../icons/devrev.svg', dark: 'file:../../icons/devrev.dark.svg' },
 		description: 'Link and unlink DevRev objects such as issues, tickets and parts',
-		subtitle: '={{ $parameter["operation"] === "unlink" ? "Unlink" : "Link" }}',
+		subtitle: operationSubtitle(devRevOperations),
 		defaults: { name: 'DevRev' },
 		usableAsTool: true,
 		...linkNodeDescription(devRev, devRevOperations),

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { executeLinkNode, linkNodeDescription } from '../engine';
+import { executeLinkNode, linkNodeDescription, operationSubtitle } from '../engine';
 import { fairComMethods } from './methods';
 import { fairComOperations } from './operations';
 import { fairCom } from './vendor';
@@ -11,7 +11,7 @@ export class FairCom implements INodeType {
 		name: 'fairCom',
 		icon: { light: 'file:../../icons/faircom.svg', dark: 'file:../../icons/faircom.dark.svg' },
 		description: 'Link and unlink FairCom labels to and from table records',
-		subtitle: '={{ $parameter["operation"] === "unlink" ? "Unlink Labels From Records" : "Link Labels to Records" }}',
+		subtitle: operationSubtitle(fairComOperations),
 		defaults: { name: 'FairCom' },
 		usableAsTool: true,
 		...linkNodeDescription(fairCom, fairComOperations),

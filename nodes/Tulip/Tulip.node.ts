@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { executeLinkNode, linkNodeDescription } from '../engine';
+import { executeLinkNode, linkNodeDescription, operationSubtitle } from '../engine';
 import { tulipMethods } from './methods';
 import { tulipOperations } from './operations';
 import { tulip } from './vendor';
@@ -11,7 +11,7 @@ export class Tulip implements INodeType {
 		name: 'tulip',
 		icon: { light: 'file:../../icons/tulip.svg', dark: 'file:../../icons/tulip.dark.svg' },
 		description: 'Link and unlink records of Tulip tables through a table link, paced to Tulip\'s rate limit',
-		subtitle: '={{ $parameter["operation"] === "unlink" ? "Unlink" : "Link" }}',
+		subtitle: operationSubtitle(tulipOperations),
 		defaults: { name: 'Tulip' },
 		usableAsTool: true,
 		...linkNodeDescription(tulip, tulipOperations),

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { executeLinkNode, linkNodeDescription } from '../engine';
+import { executeLinkNode, linkNodeDescription, operationSubtitle } from '../engine';
 import { unicatOperations } from './operations';
 import { unicat } from './vendor';
 
@@ -10,7 +10,7 @@ export class Unicat implements INodeType {
 		name: 'unicat',
 		icon: { light: 'file:../../icons/unicat.svg', dark: 'file:../../icons/unicat.dark.svg' },
 		description: 'Create linked copies of Unicat records, or make a linked copy independent',
-		subtitle: '={{ $parameter["operation"] === "unlink" ? "Unlink" : "Link" }}',
+		subtitle: operationSubtitle(unicatOperations),
 		defaults: { name: 'Unicat' },
 		usableAsTool: true,
 		...linkNodeDescription(unicat, unicatOperations),

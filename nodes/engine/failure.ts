@@ -48,6 +48,7 @@ export class RequestFailure extends Error {
 		this.vendorCode = fields.vendorCode;
 		this.body = fields.body;
 		this.cancelled = fields.cancelled;
+		Object.freeze(this);
 	}
 
 	/** The same failure with some fields (or the message) changed. */

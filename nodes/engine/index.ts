@@ -1,5 +1,5 @@
 export { executeLinkNode, groupIntoUnits } from './run';
-export { linkNodeDescription } from './node';
+export { linkNodeDescription, operationSubtitle } from './node';
 export { optionsCollection } from './options';
 export { arrayIn, currentText, isObject, listFromVendor, listProblem, searchItems, textField } from './lists';
 export { RequestFailure, retryAfterMs } from './failure';

@@ -7,7 +7,8 @@ import type { LinkOperation, Vendor } from './types';
  * What every link node's description has in common, derived from its operations: the Operation
  * field, each operation's fields (a field several operations share is declared once and shown for
  * all of them), the credential, and a regular node's inputs and outputs. The node file keeps the
- * literal fields n8n's lint reads (name, display name, icon, description, subtitle, usableAsTool).
+ * literal fields n8n's lint reads (name, display name, icon, description, usableAsTool) and the
+ * subtitle (`operationSubtitle`).
  */
 export function linkNodeDescription(
 	vendor: Vendor,
@@ -54,4 +55,14 @@ function operationFields(operations: Array<LinkOperation<unknown>>): INodeProper
 			show: { operation: names, ...property.displayOptions?.show },
 		},
 	}));
+}
+
+/** The node's subtitle on the canvas: the chosen operation's label. */
+export function operationSubtitle(operations: Array<LinkOperation<unknown>>): string {
+	const last = operations[operations.length - 1];
+	const choices = operations
+		.slice(0, -1)
+		.map((operation) => `$parameter["operation"] === ${JSON.stringify(operation.name)} ? ${JSON.stringify(operation.label)} : `)
+		.join('');
+	return `={{ ${choices}${JSON.stringify(last.label)} }}`;
 }
