@@ -43,7 +43,10 @@ export interface LinkOperation<Params> {
 	description: string;
 	/** The node creator's and an AI agent's name for it ("Link two records"). */
 	action: string;
-	/** The node parameters this operation reads per item (shown only for this operation). */
+	/**
+	 * The node parameters this operation reads per item, without the Operation condition: the node
+	 * shows each for the operations that list it (one field object, several operations: declared once).
+	 */
 	properties: INodeProperties[];
 	/** Validates one item's raw parameters; issue paths start with a parameter name. */
 	schema: ZodType<Params, ZodTypeDef, unknown>;
