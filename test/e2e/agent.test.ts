@@ -8,26 +8,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import {
-	AGENT_EXAMPLE,
-	executeWorkflow,
-	type ExecutionResult,
-	freePort,
-	importCredentials,
-	importWorkflows,
-	installPack,
-	type N8nOptions,
-	nodeOutput,
-	PACKAGE_NAME,
-	presentVendors,
-	readWorkflow,
-	sandboxCredentials,
-	VENDORS,
-} from '../../scripts/n8n-runtime';
+import { AGENT_EXAMPLE, presentVendors, readWorkflow, sandboxCredentials } from '../../scripts/examples';
+import { executeWorkflow, type ExecutionResult, importCredentials, importWorkflows, type N8nOptions, nodeOutput } from '../../scripts/n8n-cli';
+import { installPack } from '../../scripts/pack';
+import { freePort } from '../../scripts/ports';
+import { PACKAGE_NAME } from '../../scripts/project';
+import { VENDORS } from '../../scripts/vendors';
 import { modelCredential } from '../../scripts/sandboxed-n8n';
 import { AGENT_EXAMPLE_LINKS, AGENT_EXAMPLE_PLAN } from '../model/agent-example';
 import { type ChatTool, MODEL_STUB_API_KEY, type ModelStub, startModelStub } from '../model/openai-stub';
-import { startSandbox, vendorModules, type VendorSandbox } from '../sandbox';
+import { startSandbox, type VendorSandbox } from '../sandbox';
 import { DATAGOL_SERVICE_TOKEN } from '../sandbox/datagol';
 import { DEVREV_TOKEN } from '../sandbox/devrev';
 import { FAIRCOM_PASSWORD } from '../sandbox/faircom';
@@ -101,7 +91,7 @@ beforeAll(async () => {
 	userFolder = mkdtempSync(join(tmpdir(), 'record-links-agent-'));
 	await installPack(userFolder, tarball);
 	n8n = { userFolder, brokerPort: await freePort() };
-	const vendors = presentVendors(Object.keys(vendorModules));
+	const vendors = presentVendors();
 	await importCredentials([...sandboxCredentials(vendors, sandbox.url), modelCredential(model.url)], n8n);
 	await importWorkflows([workflow], n8n);
 }, 300_000);

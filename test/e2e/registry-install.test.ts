@@ -17,20 +17,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import {
-	DEFAULT_OWNER,
-	freePort,
-	login,
-	type N8nServer,
-	PACKAGE_NAME,
-	readPackageJson,
-	run,
-	sandboxCredentials,
-	setupOwner,
-	startN8nServer,
-	VENDORS,
-	webhookNode,
-} from '../../scripts/n8n-runtime';
+import { sandboxCredentials, webhookNode } from '../../scripts/examples';
+import { DEFAULT_OWNER, login, type N8nServer, setupOwner, startN8nServer } from '../../scripts/n8n-server';
+import { freePort } from '../../scripts/ports';
+import { run } from '../../scripts/processes';
+import { PACKAGE_NAME, readPackageJson } from '../../scripts/project';
+import { VENDORS } from '../../scripts/vendors';
 import { startSandbox, type VendorSandbox } from '../sandbox';
 import { type LocalRegistry, startRegistry } from './registry';
 import { vendorCases } from './vendors';

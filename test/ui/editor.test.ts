@@ -13,7 +13,10 @@ import { join } from 'node:path';
 import type { INodePropertyOptions, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import type { Locator, Page } from 'playwright-core';
 
-import { AGENT_EXAMPLE, freePort, PACKAGE_NAME, readWorkflow, ROOT, VENDORS } from '../../scripts/n8n-runtime';
+import { AGENT_EXAMPLE, readWorkflow } from '../../scripts/examples';
+import { freePort } from '../../scripts/ports';
+import { PACKAGE_NAME, ROOT } from '../../scripts/project';
+import { VENDORS } from '../../scripts/vendors';
 import { type SandboxedN8n, startSandboxedN8n } from '../../scripts/sandboxed-n8n';
 import { vendorCases, type VendorCase } from '../e2e/vendors';
 import { AGENT_EXAMPLE_LINKS } from '../model/agent-example';
