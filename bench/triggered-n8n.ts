@@ -16,7 +16,7 @@ import { startN8nServer } from '../scripts/n8n-server';
 import { installPack, packPack } from '../scripts/pack';
 import { freePort } from '../scripts/ports';
 import { PACKAGE_NAME } from '../scripts/project';
-import { VENDORS } from '../scripts/vendors';
+import { vendorInfo } from '../scripts/vendors';
 import type { BenchContext } from './common';
 
 export interface WebhookSeries {
@@ -30,7 +30,7 @@ export interface WebhookSeries {
 	firstError?: string;
 }
 
-const FAIRCOM = VENDORS.find((vendor) => vendor.key === 'faircom')!;
+const FAIRCOM = vendorInfo('faircom');
 const TABLE = 'linked_orders';
 const LABELS = [{ name: 'reliable', group: '' }];
 

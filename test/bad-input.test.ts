@@ -6,7 +6,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { type CredentialStore, runNode } from './harness/engine';
 import { useSandbox } from './harness/use-sandbox';
-import { type VendorName, vendorCases } from './harness/vendor-cases';
+import { vendorCase, type VendorName } from './harness/vendor-cases';
 import { DATAGOL } from './sandbox/datagol';
 import { TULIP } from './sandbox/tulip';
 import { UNICAT_ORDERING, UNICAT_RECORDS } from './sandbox/unicat';
@@ -31,9 +31,9 @@ interface NodeCase {
 
 /** The shared table's credentials for the vendor, pointing at the sandbox. */
 const sandboxCredentials = (vendor: VendorName) => () =>
-	vendorCases.find((vendorCase) => vendorCase.vendor === vendor)!.credentials(sandbox.baseUrl(vendor));
+	vendorCase(vendor).credentials(sandbox.baseUrl(vendor));
 
-const bodiesOf = (vendor: 'devrev' | 'datagol' | 'tulip' | 'unicat' | 'faircom', path?: string | RegExp) =>
+const bodiesOf = (vendor: VendorName, path?: string | RegExp) =>
 	sandbox.requestsFor(vendor, path).map((request) => request.body as IDataObject);
 
 const PATH_INJECTIONS: Array<[string, string]> = [

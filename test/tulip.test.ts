@@ -3,6 +3,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { testCredential } from './harness/credential-test';
 import { CredentialStore, runNode } from './harness/engine';
 import { useSandbox } from './harness/use-sandbox';
+import { credentialFields, vendorCase } from './harness/vendor-cases';
 import {
 	TULIP,
 	TULIP_ACCOUNT_KEY,
@@ -23,21 +24,10 @@ interface CredentialFields {
 	workspaceId?: string;
 }
 
-function credentialData(fields: CredentialFields = {}) {
-	return {
-		instanceUrl: sandbox.baseUrl('tulip'),
-		apiKey: TULIP_API_KEY,
-		apiSecret: TULIP_API_SECRET,
-		workspaceId: '',
-		...fields,
-	};
-}
+/** The sandbox credential's fields, with `fields` changed. */
+const credentialData = (fields: CredentialFields = {}) => credentialFields('tulip', sandbox.baseUrl('tulip'), { ...fields });
 
-function credentials(fields: CredentialFields = {}) {
-	const store = new CredentialStore();
-	store.set('recordLinksTulipApi', credentialData(fields));
-	return store;
-}
+const credentials = (fields: CredentialFields = {}) => vendorCase('tulip').credentials(sandbox.baseUrl('tulip'), { ...fields });
 
 const byExpression: INodeParameters = {
 	tableLinkId: '={{$json.tableLink}}',

@@ -3,6 +3,7 @@ import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workf
 import { testCredential } from './harness/credential-test';
 import { CredentialStore, runNode } from './harness/engine';
 import { refusingUrl, useSandbox } from './harness/use-sandbox';
+import { vendorCase } from './harness/vendor-cases';
 import {
 	expireUnicatJwts,
 	issueUnicatJwt,
@@ -26,31 +27,10 @@ const AUTH_PATH = `/api/p/${UNICAT_PROJECT_GID}/auth`;
 const linkRequests = () => sandbox.requestsFor('unicat', LINK_PATH);
 const authRequests = () => sandbox.requestsFor('unicat', AUTH_PATH);
 
-function apiKeyCredentials(apiKey = UNICAT_API_KEY) {
-	const store = new CredentialStore();
-	store.set('recordLinksUnicatApi', {
-		baseUrl: sandbox.baseUrl('unicat'),
-		projectGid: UNICAT_PROJECT_GID,
-		authMethod: 'apiKey',
-		apiKey,
-		jwtToken: '',
-		sessionToken: '',
-	});
-	return store;
-}
+const apiKeyCredentials = (apiKey = UNICAT_API_KEY) => vendorCase('unicat').credentials(sandbox.baseUrl('unicat'), { apiKey });
 
-function jwtCredentials(jwt: string) {
-	const store = new CredentialStore();
-	store.set('recordLinksUnicatApi', {
-		baseUrl: sandbox.baseUrl('unicat'),
-		projectGid: UNICAT_PROJECT_GID,
-		authMethod: 'jwt',
-		apiKey: '',
-		jwtToken: jwt,
-		sessionToken: '',
-	});
-	return store;
-}
+const jwtCredentials = (jwt: string) =>
+	vendorCase('unicat').credentials(sandbox.baseUrl('unicat'), { authMethod: 'jwt', apiKey: '', jwtToken: jwt });
 
 /** Link parameters mapped from each item's json. */
 const mappedLink: INodeParameters = {

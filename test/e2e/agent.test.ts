@@ -13,7 +13,7 @@ import { executeWorkflow, type ExecutionResult, importCredentials, importWorkflo
 import { installPack } from '../../scripts/pack';
 import { freePort } from '../../scripts/ports';
 import { PACKAGE_NAME } from '../../scripts/project';
-import { VENDORS } from '../../scripts/vendors';
+import { type VendorKey, VENDORS } from '../../scripts/vendors';
 import { modelCredential } from '../../scripts/sandboxed-n8n';
 import { AGENT_EXAMPLE_LINKS, AGENT_EXAMPLE_PLAN } from '../model/agent-example';
 import { type ChatTool, MODEL_STUB_API_KEY, type ModelStub, startModelStub } from '../model/openai-stub';
@@ -23,7 +23,7 @@ import { DEVREV_TOKEN } from '../sandbox/devrev';
 import { FAIRCOM_PASSWORD } from '../sandbox/faircom';
 import { TULIP_API_KEY, TULIP_API_SECRET } from '../sandbox/tulip';
 import { UNICAT_API_KEY, UNICAT_RECORDS } from '../sandbox/unicat';
-import { vendorCases } from './vendors';
+import { vendorCase, vendorCases } from './vendors';
 
 /** What the model is offered, kept in the repo so that a change to a tool's description or schema shows in review. */
 const OFFERED_TOOLS_FILE = join(__dirname, 'agent-tools.json');
@@ -36,7 +36,7 @@ let model: ModelStub;
 let userFolder: string;
 let n8n: N8nOptions;
 
-const links = (key: string) => vendorCases.find((vendorCase) => vendorCase.key === key)!.links(sandbox);
+const links = (key: VendorKey) => vendorCase(key).links(sandbox);
 
 /** Every link in the sandbox, by vendor. */
 function allLinks(): Record<string, string[]> {
@@ -121,7 +121,7 @@ test('the agent links exactly the records asked for, and gets one readable resul
 	// The model saw five tool results, one per call, each the tool node's output item(s) as JSON.
 	const calls = model.toolResults();
 	expect(calls.map((call) => call.name).sort()).toEqual([...TOOLS].sort());
-	const byVendor = (key: string, link: string) => vendorCases.find((vendorCase) => vendorCase.key === key)!.linkOutput(sandbox, link);
+	const byVendor = (key: VendorKey, link: string) => vendorCase(key).linkOutput(sandbox, link);
 	expect(toolResults()).toEqual({
 		Link_DevRev_objects: [byVendor('devrev', 'ISS-1->TKT-2')],
 		Link_DataGOL_order_to_customer: [byVendor('datagol', '1->11')],
@@ -213,7 +213,7 @@ test("a vendor's refusal comes back to the agent as the vendor's message, and th
 	expect(links('tulip')).toEqual(['ORD-1001->PRT-17']);
 	expect(links('unicat')).toEqual([]);
 	const results = toolResults();
-	expect(results.Link_Tulip_order_to_part).toEqual([vendorCases.find((vendorCase) => vendorCase.key === 'tulip')!.linkOutput(sandbox, 'ORD-1001->PRT-17')]);
+	expect(results.Link_Tulip_order_to_part).toEqual([vendorCase('tulip').linkOutput(sandbox, 'ORD-1001->PRT-17')]);
 	// Unicat's 422 body, as the sandbox sends it, reaches the agent.
 	expect(results.Place_Unicat_product_in_collection).toEqual([{ error: "Unicat answered 422: Unprocessable entity - parent record doesn't exist" }]);
 });

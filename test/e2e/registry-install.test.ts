@@ -22,10 +22,10 @@ import { DEFAULT_OWNER, login, type N8nServer, setupOwner, startN8nServer } from
 import { freePort } from '../../scripts/ports';
 import { run } from '../../scripts/processes';
 import { PACKAGE_NAME, readPackageJson } from '../../scripts/project';
-import { VENDORS } from '../../scripts/vendors';
+import { vendorInfo, VENDORS } from '../../scripts/vendors';
 import { startSandbox, type VendorSandbox } from '../sandbox';
 import { type LocalRegistry, startRegistry } from './registry';
-import { vendorCases } from './vendors';
+import { vendorCase } from './vendors';
 
 const NEWER_VERSION = '1.0.1-test';
 const CUSTOM_REGISTRY_FEATURE = 'feat:communityNodes:customRegistry';
@@ -38,8 +38,8 @@ interface InstalledPackage {
 	installedNodes: Array<{ name: string; type: string }>;
 }
 
-const devRev = VENDORS.find((vendor) => vendor.key === 'devrev')!;
-const devRevCase = vendorCases.find((vendorCase) => vendorCase.key === 'devrev')!;
+const devRev = vendorInfo('devrev');
+const devRevCase = vendorCase('devrev');
 const packVendors = VENDORS.filter((vendor) => readPackageJson().n8n?.nodes?.includes(vendor.nodeFile));
 const packNodeTypes = packVendors.map((vendor) => `${PACKAGE_NAME}.${vendor.node}`).sort();
 

@@ -7,6 +7,7 @@
  * A link is named by a short key (e.g. "ISS-1->TKT-2") that `links(sandbox)` reads from the
  * sandbox's state and `linkOutput(sandbox, key)` turns into the exact output item the node gives.
  */
+import { VENDORS, type VendorKey } from '../../scripts/vendors';
 import type { VendorSandbox } from '../sandbox';
 import { DATAGOL } from '../sandbox/datagol';
 import { TULIP } from '../sandbox/tulip';
@@ -15,9 +16,9 @@ import { UNICAT_RECORDS, type UnicatRecord } from '../sandbox/unicat';
 type Item = Record<string, unknown>;
 
 export interface VendorCase {
-	/** The key in scripts/n8n-runtime.ts VENDORS and in the sandbox. */
-	key: string;
-	/** The name of the vendor node in the example workflows. */
+	/** The vendor's key in the registry (scripts/vendors.ts) and in the sandbox. */
+	key: VendorKey;
+	/** The name of the vendor node in the example workflows (its display name). */
 	nodeName: string;
 	linkWorkflowId: string;
 	unlinkWorkflowId: string;
@@ -39,17 +40,16 @@ export interface VendorCase {
 	};
 }
 
+/** A vendor's row as written below: what the registry (scripts/vendors.ts) gives is left out. */
+type VendorData = Omit<VendorCase, 'key' | 'nodeName' | 'linkWorkflowId' | 'unlinkWorkflowId'>;
+
 const devRevObject = (displayId: string) => {
 	const [prefix, number] = displayId.split('-');
 	const kind = { ISS: 'issue', TKT: 'ticket' }[prefix] ?? prefix;
 	return `don:core:dvrv-us-1:devo/0:${kind}/${number}`;
 };
 
-const devRevCase: VendorCase = {
-	key: 'devrev',
-	nodeName: 'DevRev',
-	linkWorkflowId: 'exDevRevLink',
-	unlinkWorkflowId: 'exDevRevUnlink',
+const devRevCase: VendorData = {
 	links: (sandbox) =>
 		[...sandbox.state.devrev.links.values()]
 			.map((link) => `${link.source.display_id}->${link.target.display_id}`)
@@ -90,11 +90,7 @@ function mustHave(links: string[], key: string, vendor: string): void {
 }
 
 /** DataGOL: rows of Orders linked to Customers through the orders' customer LINK column; key "order->customer". */
-const dataGolCase: VendorCase = {
-	key: 'datagol',
-	nodeName: 'DataGOL',
-	linkWorkflowId: 'exDataGolLink',
-	unlinkWorkflowId: 'exDataGolUnlink',
+const dataGolCase: VendorData = {
 	links: (sandbox) =>
 		[...sandbox.state.datagol.links]
 			.map((key) => key.split('|'))
@@ -127,11 +123,7 @@ const dataGolCase: VendorCase = {
 };
 
 /** Tulip: orders linked to parts through a table link; key "order->part". */
-const tulipCase: VendorCase = {
-	key: 'tulip',
-	nodeName: 'Tulip',
-	linkWorkflowId: 'exTulipLink',
-	unlinkWorkflowId: 'exTulipUnlink',
+const tulipCase: VendorData = {
 	links: (sandbox) =>
 		[...sandbox.state.tulip.links]
 			.map((key) => key.split('|'))
@@ -192,11 +184,7 @@ function unicatCopies(sandbox: VendorSandbox): Map<string, UnicatRecord> {
 }
 
 /** Unicat: a link is a linked copy of a product record placed under a collection; key "product->collection". */
-const unicatCase: VendorCase = {
-	key: 'unicat',
-	nodeName: 'Unicat',
-	linkWorkflowId: 'exUnicatLink',
-	unlinkWorkflowId: 'exUnicatUnlink',
+const unicatCase: VendorData = {
 	links: (sandbox) => [...unicatCopies(sandbox).keys()].sort(),
 	exampleLinks: ['chair->summer', 'table->winter'],
 	linkOutput(sandbox, key) {
@@ -233,11 +221,7 @@ const unicatCase: VendorCase = {
 };
 
 /** FairCom: the label status/priority linked to order records; key "table/id group:name". */
-const fairComCase: VendorCase = {
-	key: 'faircom',
-	nodeName: 'FairCom',
-	linkWorkflowId: 'exFairComLink',
-	unlinkWorkflowId: 'exFairComUnlink',
+const fairComCase: VendorData = {
 	links: (sandbox) =>
 		[...sandbox.state.faircom.links.values()].map((link) => `${link.tableName}/${link.id} ${link.group}:${link.name}`).sort(),
 	exampleLinks: ['orders/1 status:priority', 'orders/7 status:priority', 'orders/42 status:priority'],
@@ -258,4 +242,24 @@ const fairComCase: VendorCase = {
 	},
 };
 
-export const vendorCases: VendorCase[] = [devRevCase, dataGolCase, tulipCase, unicatCase, fairComCase];
+const data: Record<VendorKey, VendorData> = {
+	devrev: devRevCase,
+	datagol: dataGolCase,
+	tulip: tulipCase,
+	unicat: unicatCase,
+	faircom: fairComCase,
+};
+
+/** The table, one row per vendor of the registry. */
+export const vendorCases: VendorCase[] = VENDORS.map((vendor) => ({
+	key: vendor.key,
+	nodeName: vendor.displayName,
+	linkWorkflowId: vendor.linkWorkflowId,
+	unlinkWorkflowId: vendor.unlinkWorkflowId,
+	...data[vendor.key],
+}));
+
+/** The case of one vendor. */
+export function vendorCase(key: VendorKey): VendorCase {
+	return vendorCases.find((each) => each.key === key)!;
+}

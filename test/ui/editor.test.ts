@@ -10,15 +10,16 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import type { INodePropertyOptions, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { INodePropertyOptions, INodeTypeDescription } from 'n8n-workflow';
 import type { Locator, Page } from 'playwright-core';
 
 import { AGENT_EXAMPLE, readWorkflow } from '../../scripts/examples';
 import { freePort } from '../../scripts/ports';
 import { PACKAGE_NAME, ROOT } from '../../scripts/project';
-import { VENDORS } from '../../scripts/vendors';
+import { type VendorKey, vendorInfo } from '../../scripts/vendors';
 import { type SandboxedN8n, startSandboxedN8n } from '../../scripts/sandboxed-n8n';
-import { vendorCases, type VendorCase } from '../e2e/vendors';
+import { vendorCase, vendorCases, type VendorCase } from '../e2e/vendors';
+import { nodeTypes } from '../harness/registry';
 import { AGENT_EXAMPLE_LINKS } from '../model/agent-example';
 import type { VendorSandbox } from '../sandbox';
 import { DATAGOL_SERVICE_TOKEN } from '../sandbox/datagol';
@@ -108,11 +109,8 @@ async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 /** The built node's description (what n8n shows in the node creator). */
-function nodeDescription(key: string): INodeTypeDescription {
-	const vendor = VENDORS.find((candidate) => candidate.key === key)!;
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const module = require(join(ROOT, vendor.nodeFile)) as Record<string, new () => INodeType>;
-	return new (Object.values(module)[0])().description;
+function nodeDescription(key: VendorKey): INodeTypeDescription {
+	return nodeTypes[vendorInfo(key).node].description;
 }
 
 /** The node creator's name for the node's Link operation. */
@@ -135,11 +133,10 @@ interface UiCase {
 	fill(panel: NodePanel, sandbox: VendorSandbox): Promise<string>;
 }
 
-const vendor = (key: string) => vendorCases.find((vendorCase) => vendorCase.key === key)!;
 
 const uiCases: UiCase[] = [
 	{
-		vendor: vendor('devrev'),
+		vendor: vendorCase('devrev'),
 		name: nodeDescription('devrev').displayName,
 		secret: { field: 'token', value: DEVREV_TOKEN },
 		wrongSecretReason: 'Authorization failed - please check your credentials',
@@ -150,7 +147,7 @@ const uiCases: UiCase[] = [
 		},
 	},
 	{
-		vendor: vendor('datagol'),
+		vendor: vendorCase('datagol'),
 		name: nodeDescription('datagol').displayName,
 		secret: { field: 'token', value: DATAGOL_SERVICE_TOKEN },
 		wrongSecretReason: 'Authorization failed - please check your credentials',
@@ -182,7 +179,7 @@ const uiCases: UiCase[] = [
 		},
 	},
 	{
-		vendor: vendor('tulip'),
+		vendor: vendorCase('tulip'),
 		name: nodeDescription('tulip').displayName,
 		secret: { field: 'apiSecret', value: TULIP_API_SECRET },
 		wrongSecretReason: 'Authorization failed - please check your credentials',
@@ -200,7 +197,7 @@ const uiCases: UiCase[] = [
 		},
 	},
 	{
-		vendor: vendor('unicat'),
+		vendor: vendorCase('unicat'),
 		name: nodeDescription('unicat').displayName,
 		secret: { field: 'apiKey', value: UNICAT_API_KEY },
 		// The test logs in with the key as it is now, although a JWT from the right key is still stored.
@@ -213,7 +210,7 @@ const uiCases: UiCase[] = [
 		},
 	},
 	{
-		vendor: vendor('faircom'),
+		vendor: vendorCase('faircom'),
 		name: nodeDescription('faircom').displayName,
 		secret: { field: 'password', value: FAIRCOM_PASSWORD },
 		// FairCom's own words, from its createSession refusal.
