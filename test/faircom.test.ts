@@ -67,6 +67,15 @@ const runFairCom = (
 	options: { credentials?: CredentialStore; continueOnFail?: boolean } = {},
 ) => runNode({ node: 'fairCom', parameters: params(overrides), items, credentials: options.credentials ?? credentials(), ...options });
 
+/** The Link output item for the label "priority" on records `ids` of `tableName`. */
+const linked = (ids: number[], tableName = 'orders') => ({ operation: 'link', labels: [{ name: 'priority' }], tableName, ids, linked: true });
+
+/** FairCom's warning when the label "priority" is already on record `id` of the orders table. */
+const alreadyLinked = (id: number) => `Label priority is already linked to database faircom, owner admin, and table orders with primary key ${id}`;
+
+/** The calls of a link whose session expired once: log in, link, log in again, link again, end the session. */
+const RENEWED_SESSION = ['createSession', 'linkLabelsToRecords', 'createSession', 'linkLabelsToRecords', 'deleteSession'];
+
 const expectLinks = (links: FairComLink[]) => expect(listLinks(state())).toEqual(sortLinks(links));
 
 const json = (result: RunResult) => result.items.map((item) => item.json);
@@ -135,10 +144,10 @@ describe('FairCom link and unlink', () => {
 		]);
 		expect(result.error).toBeUndefined();
 		expect(json(result)).toEqual([
-			{ operation: 'link', labels: [{ name: 'priority' }], tableName: 'orders', ids: [1, 2], linked: true },
-			{ operation: 'link', labels: [{ name: 'priority' }], tableName: 'orders', ids: [3], linked: true },
-			{ operation: 'link', labels: [{ name: 'priority' }], tableName: 'customers', ids: [5], linked: true },
-			{ operation: 'link', labels: [{ name: 'priority' }], tableName: 'orders', ids: [2, 4], linked: true },
+			linked([1, 2]),
+			linked([3]),
+			linked([5], 'customers'),
+			linked([2, 4]),
 		]);
 		expect(result.items.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3].map((item) => ({ item })));
 		expect(actions().filter((action) => action === 'createSession')).toHaveLength(1);
@@ -215,15 +224,8 @@ describe('FairCom link and unlink', () => {
 		const result = await runFairCom({ ids: '={{$json.ids}}' }, [{ ids: [1, 2] }, { ids: [3] }]);
 		expect(result.error).toBeUndefined();
 		expect(json(result)).toEqual([
-			{
-				operation: 'link',
-				labels: [{ name: 'priority' }],
-				tableName: 'orders',
-				ids: [1, 2],
-				linked: true,
-				warnings: ['Label priority is already linked to database faircom, owner admin, and table orders with primary key 2'],
-			},
-			{ operation: 'link', labels: [{ name: 'priority' }], tableName: 'orders', ids: [3], linked: true },
+			{ ...linked([1, 2]), warnings: [alreadyLinked(2)] },
+			linked([3]),
 		]);
 		expect(bodies('linkLabelsToRecords')).toHaveLength(1);
 		expectLinks([1, 2, 3].map((id) => link(id, 'priority')));
@@ -279,7 +281,7 @@ describe('FairCom failures', () => {
 		expect(json(result)).toEqual([
 			{ error: message },
 			{ error: message },
-			{ operation: 'link', labels: [{ name: 'priority' }], tableName: 'customers', ids: [1], linked: true },
+			linked([1], 'customers'),
 		]);
 		expect(bodies('linkLabelsToRecords').map((body) => (body.params as IDataObject).ids).sort()).toEqual([[1], [1, 2, 999]]);
 		expectLinks([link(1, 'priority', '', FAIRCOM_TABLES.customers)]);
@@ -303,16 +305,8 @@ describe('FairCom failures', () => {
 		state().expireNext = 1;
 		const result = await runFairCom();
 		expect(result.error).toBeUndefined();
-		expect(json(result)).toEqual([
-			{ operation: 'link', labels: [{ name: 'priority' }], tableName: 'orders', ids: [1, 2], linked: true },
-		]);
-		expect(actions()).toEqual([
-			'createSession',
-			'linkLabelsToRecords',
-			'createSession',
-			'linkLabelsToRecords',
-			'deleteSession',
-		]);
+		expect(json(result)).toEqual([linked([1, 2])]);
+		expect(actions()).toEqual(RENEWED_SESSION);
 		const [first, second] = state().issuedTokens;
 		expect(bodies('linkLabelsToRecords').map((body) => body.authToken)).toEqual([first, second]);
 		expect(state().deletedTokens).toEqual([second]);
@@ -331,13 +325,7 @@ describe('FairCom failures', () => {
 		]);
 		expect(result.items[0].error?.description).toContain('The session token is unknown or has expired');
 		// The second session is gone already, so ending it is a quiet no-op.
-		expect(actions()).toEqual([
-			'createSession',
-			'linkLabelsToRecords',
-			'createSession',
-			'linkLabelsToRecords',
-			'deleteSession',
-		]);
+		expect(actions()).toEqual(RENEWED_SESSION);
 		expectLinks([]);
 		expectNoSecrets(result);
 	});
@@ -387,16 +375,7 @@ describe('FairCom failures', () => {
 		const result = await runFairCom();
 		expect(result.error).toBeUndefined();
 		expect(json(result)).toEqual([
-			{
-				operation: 'link',
-				labels: [{ name: 'priority' }],
-				tableName: 'orders',
-				ids: [1, 2],
-				linked: true,
-				warnings: [1, 2].map(
-					(id) => `Label priority is already linked to database faircom, owner admin, and table orders with primary key ${id}`,
-				),
-			},
+			{ ...linked([1, 2]), warnings: [1, 2].map(alreadyLinked) },
 		]);
 		expect(actions()).toEqual(['createSession', 'linkLabelsToRecords', 'linkLabelsToRecords', 'deleteSession']);
 		expectLinks([link(1, 'priority'), link(2, 'priority')]);
@@ -475,7 +454,7 @@ describe('FairCom input validation', () => {
 	test('IDs from an expression: a bad entry in an array names its position', async () => {
 		const result = await runFairCom({ ids: '={{$json.ids}}' }, [{ ids: [1, 2] }, { ids: [4, -7] }, { ids: [3.25] }], { continueOnFail: true });
 		expect(json(result)).toEqual([
-			{ operation: 'link', labels: [{ name: 'priority' }], tableName: 'orders', ids: [1, 2], linked: true },
+			linked([1, 2]),
 			{ error: 'Invalid "Record IDs" › #2 in item 1: -7 is outside 0–2147483647' },
 			{ error: 'Invalid "Record IDs" › #1 in item 2: 3.25 is not a whole number' },
 		]);
@@ -565,7 +544,7 @@ describe('FairCom session reuse (the default)', () => {
 		for (const id of [1, 2, 3, 4, 5]) {
 			const result = await linkIds(store, [id]);
 			expect(result.error).toBeUndefined();
-			expect(json(result)).toEqual([{ operation: 'link', labels: [{ name: 'priority' }], tableName: 'orders', ids: [id], linked: true }]);
+			expect(json(result)).toEqual([linked([id])]);
 		}
 		expect(actions()).toEqual(['createSession', ...Array(5).fill('linkLabelsToRecords')]);
 		const [token] = state().issuedTokens;

@@ -11,7 +11,7 @@ import { VENDORS, type VendorKey } from '../../scripts/vendors';
 import type { VendorSandbox } from '../sandbox';
 import { DATAGOL } from '../sandbox/datagol';
 import { TULIP } from '../sandbox/tulip';
-import { UNICAT_RECORDS, type UnicatRecord } from '../sandbox/unicat';
+import { UNICAT_RECORDS, type UnicatRecord, unicatView } from '../sandbox/unicat';
 
 type Item = Record<string, unknown>;
 
@@ -150,31 +150,6 @@ const tulipCase: VendorData = {
 const unicatName = (gid: string) =>
 	Object.entries(UNICAT_RECORDS).find(([, candidate]) => candidate === gid)?.[0] ?? gid;
 
-/** Unicat's view of a record (as its API returns it in `data.records`), from the sandbox's state. */
-function unicatView(sandbox: VendorSandbox, record: UnicatRecord): Item {
-	const { records } = sandbox.state.unicat;
-	const path: string[] = [];
-	for (let gid = record.parent; gid; gid = records.get(gid)?.parent ?? null) path.unshift(gid);
-	return {
-		gid: record.gid,
-		canonical: record.canonical,
-		parent: record.parent,
-		backup_of: null,
-		is_link: record.is_link,
-		is_deleted: false,
-		treelevel: path.length,
-		path,
-		title: { ...record.title },
-		channels: [],
-		childs: [...record.childs],
-		childcount: record.childs.length,
-		definition: record.definition,
-		fields: record.fields,
-		created_on: record.created_on,
-		updated_on: record.updated_on,
-	};
-}
-
 /** The linked copies the tests made (not the seeded one), by key "record->parent" (names of seeded records). */
 function unicatCopies(sandbox: VendorSandbox): Map<string, UnicatRecord> {
 	const copies = [...sandbox.state.unicat.records.values()].filter(
@@ -196,14 +171,14 @@ const unicatCase: VendorData = {
 			canonical: copy.canonical,
 			is_link: true,
 			source: copy.canonical,
-			record: unicatView(sandbox, copy),
-			parentRecord: unicatView(sandbox, sandbox.state.unicat.records.get(copy.parent)!),
+			record: unicatView(sandbox.state.unicat, copy),
+			parentRecord: unicatView(sandbox.state.unicat, sandbox.state.unicat.records.get(copy.parent)!),
 		};
 	},
 	unlinkOutput: (sandbox, linkOutput) =>
 		linkOutput.map((item) => {
 			const record = sandbox.state.unicat.records.get(item.gid as string)!;
-			return { gid: record.gid, parent: record.parent, canonical: record.gid, is_link: false, record: unicatView(sandbox, record) };
+			return { gid: record.gid, parent: record.parent, canonical: record.gid, is_link: false, record: unicatView(sandbox.state.unicat, record) };
 		}),
 	badInput: {
 		items: [
