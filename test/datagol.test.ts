@@ -1,7 +1,7 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { testCredential } from './harness/credential-test';
-import { CredentialStore, runNode } from './harness/engine';
+import { type OperationRun, runNode, runOperation } from './harness/engine';
 import { useSandbox } from './harness/use-sandbox';
 import { vendorCase } from './harness/vendor-cases';
 import { DATAGOL, DATAGOL_JWT, DATAGOL_SERVICE_TOKEN, DATAGOL_VIEWER_JWT, dataGolLinkKey } from './sandbox/datagol';
@@ -42,19 +42,8 @@ const part = (src: string | number, dst: string | number): PairItem => ({
 	dst,
 });
 
-async function run(
-	operation: 'link' | 'unlink',
-	items: PairItem[],
-	{ options, continueOnFail = false, store = credentials() }: { options?: IDataObject; continueOnFail?: boolean; store?: CredentialStore } = {},
-) {
-	return await runNode({
-		node: 'dataGol',
-		parameters: { operation, ...byExpression, ...(options ? { options } : {}) } as INodeParameters,
-		items,
-		credentials: store,
-		continueOnFail,
-	});
-}
+const run = async (operation: 'link' | 'unlink', items: PairItem[], { store = credentials(), ...rest }: OperationRun = {}) =>
+	await runOperation('dataGol', { operation, ...byExpression }, items, { store, ...rest });
 
 /** The output item the node promises for a pair. */
 function pairOutput(operation: 'link' | 'unlink', item: PairItem, extra: IDataObject = {}) {

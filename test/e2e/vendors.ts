@@ -66,15 +66,15 @@ const devRevCase: VendorData = {
 		return { id, display_id, link_type, source: end(source), target: end(target), created_date };
 	},
 	unlinkOutput: (_sandbox, linkOutput) => linkOutput.map((item) => ({ ...item, deleted: true })),
-	badInput: {
-		items: [
+	badInput: badInput(
+		[
 			{ source: devRevObject('ISS-11'), target: devRevObject('TKT-12') },
 			{ source: '   ', target: devRevObject('TKT-13') },
 			{ source: 'ISS-14', target: 'TKT-15' },
 		],
-		message: 'Invalid "Source" in item 1: must not be empty',
-		outcome: ['ISS-11->TKT-12', { error: 'Invalid "Source" in item 1: must not be empty' }, 'ISS-14->TKT-15'],
-	},
+		'Invalid "Source" in item 1: must not be empty',
+		['ISS-11->TKT-12', 'ISS-14->TKT-15'],
+	),
 };
 
 /** Link output → unlink output for vendors that echo the pair: `operation` and `linked` change. */
@@ -85,17 +85,25 @@ const echoUnlink = (linkOutput: Item[]) =>
 		return unlinked;
 	});
 
+/** The links of a vendor whose sandbox keeps them as "…|…|end|end" keys, as "end->end". */
+const pairKeys = (links: Iterable<string>) =>
+	[...links]
+		.map((key) => key.split('|'))
+		.map(([, , from, to]) => `${from}->${to}`)
+		.sort();
+
+/** Bad input: the second of three items is bad and fails with `message`; the first and the third make the links `before` and `after`. */
+function badInput(items: Item[], message: string, [before, after]: [string, string]): VendorCase['badInput'] {
+	return { items, message, outcome: [before, { error: message }, after] };
+}
+
 function mustHave(links: string[], key: string, vendor: string): void {
 	if (!links.includes(key)) throw new Error(`No ${vendor} link ${key} in the sandbox (it has ${links.join(', ') || 'none'})`);
 }
 
 /** DataGOL: rows of Orders linked to Customers through the orders' customer LINK column; key "order->customer". */
 const dataGolCase: VendorData = {
-	links: (sandbox) =>
-		[...sandbox.state.datagol.links]
-			.map((key) => key.split('|'))
-			.map(([, , source, destination]) => `${source}->${destination}`)
-			.sort(),
+	links: (sandbox) => pairKeys(sandbox.state.datagol.links),
 	exampleLinks: ['1->11', '2->12', '3->11'],
 	linkOutput(sandbox, key) {
 		mustHave(dataGolCase.links(sandbox), key, 'DataGOL');
@@ -111,24 +119,20 @@ const dataGolCase: VendorData = {
 		};
 	},
 	unlinkOutput: (_sandbox, linkOutput) => echoUnlink(linkOutput),
-	badInput: {
-		items: [
+	badInput: badInput(
+		[
 			{ orderId: 4, customerId: 13 },
 			{ orderId: -1, customerId: 13 },
 			{ orderId: 5, customerId: 14 },
 		],
-		message: 'Invalid "Source Record ID" in item 1: must be a non-negative whole number (a row ID)',
-		outcome: ['4->13', { error: 'Invalid "Source Record ID" in item 1: must be a non-negative whole number (a row ID)' }, '5->14'],
-	},
+		'Invalid "Source Record ID" in item 1: must be a non-negative whole number (a row ID)',
+		['4->13', '5->14'],
+	),
 };
 
 /** Tulip: orders linked to parts through a table link; key "order->part". */
 const tulipCase: VendorData = {
-	links: (sandbox) =>
-		[...sandbox.state.tulip.links]
-			.map((key) => key.split('|'))
-			.map(([, , left, right]) => `${left}->${right}`)
-			.sort(),
+	links: (sandbox) => pairKeys(sandbox.state.tulip.links),
 	exampleLinks: ['ORD-1001->PRT-17', 'ORD-1001->PRT-23', 'ORD-1002->PRT-17'],
 	linkOutput(sandbox, key) {
 		mustHave(tulipCase.links(sandbox), key, 'Tulip');
@@ -136,15 +140,15 @@ const tulipCase: VendorData = {
 		return { operation: 'link', tableLinkId: TULIP.ordersParts, leftRecord, rightRecord, linked: true };
 	},
 	unlinkOutput: (_sandbox, linkOutput) => echoUnlink(linkOutput),
-	badInput: {
-		items: [
+	badInput: badInput(
+		[
 			{ order: 'ORD-2001', part: 'PRT-5' },
 			{ order: '', part: 'PRT-6' },
 			{ order: 'ORD-2002', part: 'PRT-7' },
 		],
-		message: 'Invalid "Left Record" in item 1: must not be empty',
-		outcome: ['ORD-2001->PRT-5', { error: 'Invalid "Left Record" in item 1: must not be empty' }, 'ORD-2002->PRT-7'],
-	},
+		'Invalid "Left Record" in item 1: must not be empty',
+		['ORD-2001->PRT-5', 'ORD-2002->PRT-7'],
+	),
 };
 
 const unicatName = (gid: string) =>
@@ -180,19 +184,15 @@ const unicatCase: VendorData = {
 			const record = sandbox.state.unicat.records.get(item.gid as string)!;
 			return { gid: record.gid, parent: record.parent, canonical: record.gid, is_link: false, record: unicatView(sandbox.state.unicat, record) };
 		}),
-	badInput: {
-		items: [
+	badInput: badInput(
+		[
 			{ product: UNICAT_RECORDS.chair, collection: UNICAT_RECORDS.summer },
 			{ product: 'not-a-gid', collection: UNICAT_RECORDS.winter },
 			{ product: UNICAT_RECORDS.table, collection: UNICAT_RECORDS.winter },
 		],
-		message: 'Invalid "Record" in item 1: must be a Unicat GID (a UUID such as f2e64fe0-9ffa-4d9a-8750-d561d6542453)',
-		outcome: [
-			'chair->summer',
-			{ error: 'Invalid "Record" in item 1: must be a Unicat GID (a UUID such as f2e64fe0-9ffa-4d9a-8750-d561d6542453)' },
-			'table->winter',
-		],
-	},
+		'Invalid "Record" in item 1: must be a Unicat GID (a UUID such as f2e64fe0-9ffa-4d9a-8750-d561d6542453)',
+		['chair->summer', 'table->winter'],
+	),
 };
 
 /** FairCom: the label status/priority linked to order records; key "table/id group:name". */
@@ -206,15 +206,11 @@ const fairComCase: VendorData = {
 		return { operation: 'link', labels: [{ group, name }], tableName, ids: [Number(id)], linked: true };
 	},
 	unlinkOutput: (_sandbox, linkOutput) => echoUnlink(linkOutput),
-	badInput: {
-		items: [{ orderId: 3 }, { orderId: -7 }, { orderId: 4 }],
-		message: 'Invalid "Record IDs" › #1 in item 1: -7 is outside 0–2147483647',
-		outcome: [
-			'orders/3 status:priority',
-			{ error: 'Invalid "Record IDs" › #1 in item 1: -7 is outside 0–2147483647' },
-			'orders/4 status:priority',
-		],
-	},
+	badInput: badInput(
+		[{ orderId: 3 }, { orderId: -7 }, { orderId: 4 }],
+		'Invalid "Record IDs" › #1 in item 1: -7 is outside 0–2147483647',
+		['orders/3 status:priority', 'orders/4 status:priority'],
+	),
 };
 
 const data: Record<VendorKey, VendorData> = {

@@ -227,6 +227,24 @@ export interface RunResult {
 	run: IRun;
 }
 
+/** How a vendor's test runs an operation: with these Options, Continue On Fail, other credentials. */
+export interface OperationRun {
+	options?: IDataObject;
+	continueOnFail?: boolean;
+	store?: CredentialStore;
+}
+
+/** Runs `node` with `parameters` (and `options` as its Options when given) over `items`. */
+export async function runOperation(
+	node: string,
+	parameters: INodeParameters,
+	items: IDataObject[],
+	{ options, continueOnFail = false, store }: OperationRun,
+): Promise<RunResult> {
+	const withOptions = { ...parameters, ...(options ? { options } : {}) } as INodeParameters;
+	return await runNode({ node, parameters: withOptions, items, credentials: store, continueOnFail });
+}
+
 let executionCount = 0;
 
 export async function runNode(options: RunOptions): Promise<RunResult> {
