@@ -55,6 +55,9 @@ const json = (items: INodeExecutionData[]) => items.map((item) => item.json);
 /** One item: a linked copy of the chair under the winter collection. */
 const CHAIR_TO_WINTER = [{ record: R.chair, parent: R.winter }];
 
+/** Link parameters for that copy, without Before Record. */
+const CHAIR_TO_WINTER_LINK = { operation: 'link', record: R.chair, parent: R.winter };
+
 /** A failed item: `error`, a description that contains `hint`, and the HTTP status. */
 const expectFailure = (item: INodeExecutionData, error: string, hint: string, httpCode: string | undefined) =>
 	expect(failure(item)).toEqual({ error, description: expect.stringContaining(hint), httpCode });
@@ -171,9 +174,7 @@ describe('Unicat Link', () => {
 		const result = await runNode({
 			node: 'unicat',
 			parameters: {
-				operation: 'link',
-				record: R.chair,
-				parent: R.winter,
+				...CHAIR_TO_WINTER_LINK,
 				ordering: UNICAT_ORDERING,
 				options: { language: 'nl', languages: '={{$json.langs}}' },
 			},
@@ -480,9 +481,7 @@ describe('Unicat input validation', () => {
 		const result = await runNode({
 			node: 'unicat',
 			parameters: {
-				operation: 'link',
-				record: R.chair,
-				parent: R.winter,
+				...CHAIR_TO_WINTER_LINK,
 				ordering: '={{$json.ordering}}',
 				options: { languages: '={{$json.languages}}' },
 			},
