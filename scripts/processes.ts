@@ -13,6 +13,7 @@ export async function run(command: string, args: string[], options: SpawnOptions
 	if (code !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit code ${code})`);
 }
 
+/** Resolves with the child's exit code once it has exited (at once when it already has). */
 export async function exited(child: ChildProcess): Promise<number | null> {
 	if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
 	return await new Promise((resolve, reject) => {
@@ -21,10 +22,12 @@ export async function exited(child: ChildProcess): Promise<number | null> {
 	});
 }
 
+/** npm's command on this platform. */
 export function npmCommand(): string {
 	return process.platform === 'win32' ? 'npm.cmd' : 'npm';
 }
 
+/** Whether a command (no shell, output ignored) exits with 0. */
 export async function succeeds(command: string, args: string[], cwd: string): Promise<boolean> {
 	try {
 		await run(command, args, { cwd, stdio: 'ignore' });
