@@ -190,8 +190,10 @@ test('bad tool arguments come back to the agent as clear errors, nothing is sent
 		Label_FairCom_orders_as_priority: [{ error: 'Invalid "Record IDs" › #2 in item 0: -7 is outside 0–2147483647' }],
 	});
 	// Nothing reached a vendor (FairCom's session is made before the ids are checked, and ended after).
-	for (const key of ['devrev', 'datagol', 'tulip', 'unicat']) expect({ key, requests: sandbox.requestsFor(key) }).toEqual({ key, requests: [] });
-	expect(allLinks()).toEqual({ devrev: [], datagol: [], tulip: [], unicat: [], faircom: [] });
+	for (const { key } of VENDORS.filter((vendor) => vendor.key !== 'faircom')) {
+		expect({ key, requests: sandbox.requestsFor(key) }).toEqual({ key, requests: [] });
+	}
+	expect(allLinks()).toEqual(Object.fromEntries(VENDORS.map((vendor) => [vendor.key, []])));
 
 	const seenByModel = JSON.stringify(model.requests);
 	for (const secret of secrets()) expect({ secret, seen: seenByModel.includes(secret) }).toEqual({ secret, seen: false });
