@@ -5,7 +5,7 @@
  * Where it comes from, first found wins:
  *   1. BENCH_N8N_NODES_BASE (a path to an n8n-nodes-base package folder);
  *   2. the n8n 2.8.4 install of the end-to-end tests (.cache/n8n-2.8.4, made by `ensureN8n` in
- *      scripts/n8n-runtime.ts), when it is complete;
+ *      scripts/n8n-install.ts), when it is complete;
  *   3. the bench's own install of n8n-nodes-base@2.8.1 alone in .cache/bench-peer (made on first
  *      use: under a minute with a warm npm cache, then cached). The whole of n8n (about 5 minutes
  *      and 2.3 GB) is not needed for one node, and would not fit a 10-minute bench on a fresh clone.
@@ -21,7 +21,7 @@ import { join, resolve, sep } from 'node:path';
 
 import type { ICredentialType, INodeType } from 'n8n-workflow';
 
-import { N8N_HOME } from '../scripts/n8n-runtime';
+import { N8N_HOME } from '../scripts/n8n-install';
 import { credentialTypes, nodeTypes } from '../test/harness/registry';
 
 const ROOT = resolve(__dirname, '..');
@@ -79,7 +79,7 @@ function installOwnCopy(folder: string): string {
 export function locatePeer(): Peer {
 	const candidates: Array<[string | undefined, string]> = [
 		[process.env.BENCH_N8N_NODES_BASE, 'BENCH_N8N_NODES_BASE'],
-		// Only a finished install (scripts/n8n-runtime.ts writes the marker last).
+		// Only a finished install (scripts/n8n-install.ts writes the marker last).
 		[existsSync(join(N8N_HOME, '.installed')) ? nodesBaseIn(N8N_HOME) : undefined, 'the n8n 2.8.4 install of the end-to-end tests (.cache/n8n-2.8.4)'],
 		[nodesBaseIn(join(ROOT, '.cache', 'bench-peer')), 'the bench install (.cache/bench-peer)'],
 	];

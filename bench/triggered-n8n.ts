@@ -9,22 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { FAIRCOM_PASSWORD, FAIRCOM_USERNAME } from '../test/sandbox/faircom';
-import {
-	type CredentialJson,
-	freePort,
-	importCredentials,
-	importWorkflows,
-	installPack,
-	N8N_HOME,
-	n8nCommandOrThrow,
-	PACKAGE_NAME,
-	packPack,
-	sandboxCredentials,
-	startN8nServer,
-	VENDORS,
-	webhookNode,
-	type WorkflowJson,
-} from '../scripts/n8n-runtime';
+import { type CredentialJson, sandboxCredentials, webhookNode, type WorkflowJson } from '../scripts/examples';
+import { importCredentials, importWorkflows, n8nCommandOrThrow } from '../scripts/n8n-cli';
+import { N8N_HOME } from '../scripts/n8n-install';
+import { startN8nServer } from '../scripts/n8n-server';
+import { installPack, packPack } from '../scripts/pack';
+import { freePort } from '../scripts/ports';
+import { PACKAGE_NAME } from '../scripts/project';
+import { vendorInfo } from '../scripts/vendors';
 import type { BenchContext } from './common';
 
 export interface WebhookSeries {
@@ -38,7 +30,7 @@ export interface WebhookSeries {
 	firstError?: string;
 }
 
-const FAIRCOM = VENDORS.find((vendor) => vendor.key === 'faircom')!;
+const FAIRCOM = vendorInfo('faircom');
 const TABLE = 'linked_orders';
 const LABELS = [{ name: 'reliable', group: '' }];
 

@@ -12,7 +12,8 @@ import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
-import { freePort, run, spawnGroup, stopGroup } from './n8n-runtime';
+import { freePort } from './ports';
+import { run, spawnGroup, stopGroup } from './processes';
 
 export interface Service {
 	port: number;

@@ -9,26 +9,13 @@ import { join } from 'node:path';
 
 import { startModelStub, type ModelStub } from '../test/model/openai-stub';
 import { AGENT_EXAMPLE_PLAN } from '../test/model/agent-example';
-import { startSandbox, vendorModules, type VendorSandbox } from '../test/sandbox';
-import {
-	AGENT_EXAMPLE,
-	type CredentialJson,
-	DEFAULT_OWNER,
-	exampleFiles,
-	EXAMPLES_DIR,
-	freePort,
-	importCredentials,
-	importWorkflows,
-	installPack,
-	type N8nOptions,
-	type N8nServer,
-	presentVendors,
-	readWorkflow,
-	sandboxCredentials,
-	setupOwner,
-	startN8nServer,
-	type VendorInfo,
-} from './n8n-runtime';
+import { startSandbox, type VendorSandbox } from '../test/sandbox';
+import { AGENT_EXAMPLE, type CredentialJson, exampleFiles, EXAMPLES_DIR, presentVendors, readWorkflow, sandboxCredentials } from './examples';
+import { importCredentials, importWorkflows, type N8nOptions } from './n8n-cli';
+import { DEFAULT_OWNER, type N8nServer, setupOwner, startN8nServer } from './n8n-server';
+import { installPack } from './pack';
+import { freePort } from './ports';
+import { type VendorInfo } from './vendors';
 
 /** The OpenAI credential of the example agent, pointing at the scripted model. */
 export function modelCredential(modelUrl: string): CredentialJson {
@@ -99,7 +86,7 @@ export async function startSandboxedN8n(options: SandboxedN8nOptions): Promise<S
 		model.plan = { ...AGENT_EXAMPLE_PLAN };
 		log(`Scripted chat model listening on ${model.baseUrl}`);
 
-		const vendors = presentVendors(Object.keys(vendorModules));
+		const vendors = presentVendors();
 		const commandOptions = { userFolder: options.userFolder, brokerPort: await freePort() };
 		const credentials = [...sandboxCredentials(vendors, sandbox.url), modelCredential(model.url)];
 		log(`Importing sandbox credentials: ${credentials.map((credential) => credential.name).join(', ')}`);

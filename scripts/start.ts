@@ -13,18 +13,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, relative } from 'node:path';
 
-import {
-	buildPack,
-	DEFAULT_OWNER,
-	ensureN8n,
-	hashOf,
-	importWorkflows,
-	login,
-	packPack,
-	readWorkflow,
-	ROOT,
-	stopAllN8n,
-} from './n8n-runtime';
+import { hashOf, readWorkflow } from './examples';
+import { importWorkflows } from './n8n-cli';
+import { ensureN8n } from './n8n-install';
+import { DEFAULT_OWNER, login } from './n8n-server';
+import { buildPack, packPack } from './pack';
+import { stopAllN8n } from './processes';
+import { ROOT } from './project';
 import { type SandboxedN8n, startSandboxedN8n } from './sandboxed-n8n';
 
 const USER_FOLDER = join(ROOT, '.n8n-user');

@@ -6,7 +6,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { type CredentialStore, runNode } from './harness/engine';
 import { useSandbox } from './harness/use-sandbox';
-import { type VendorName, vendorCases } from './harness/vendor-cases';
+import { vendorCase, type VendorName } from './harness/vendor-cases';
 import { DATAGOL } from './sandbox/datagol';
 import { TULIP } from './sandbox/tulip';
 import { UNICAT_ORDERING, UNICAT_RECORDS } from './sandbox/unicat';
@@ -31,9 +31,9 @@ interface NodeCase {
 
 /** The shared table's credentials for the vendor, pointing at the sandbox. */
 const sandboxCredentials = (vendor: VendorName) => () =>
-	vendorCases.find((vendorCase) => vendorCase.vendor === vendor)!.credentials(sandbox.baseUrl(vendor));
+	vendorCase(vendor).credentials(sandbox.baseUrl(vendor));
 
-const bodiesOf = (vendor: 'devrev' | 'datagol' | 'tulip' | 'unicat' | 'faircom', path?: string | RegExp) =>
+const bodiesOf = (vendor: VendorName, path?: string | RegExp) =>
 	sandbox.requestsFor(vendor, path).map((request) => request.body as IDataObject);
 
 const PATH_INJECTIONS: Array<[string, string]> = [
@@ -97,11 +97,11 @@ const cases: NodeCase[] = [
 			['Workbook ID', { table: `${DATAGOL.ordersTable}%2F` }, 'must be a UUID'],
 			['Workbook ID', { table: 'ünïcödé' }, 'must be a UUID'],
 			['Link Column ID', { column: 'orders.customer' }, 'must be a UUID'],
-			['Source Record ID', { source: -1 }, ''],
-			['Source Record ID', { source: 1.5 }, ''],
-			['Source Record ID', { source: 'abc' }, ''],
-			['Destination Record ID', { destination: 2 ** 60 }, ''],
-			['Destination Record ID', { destination: null }, ''],
+			['Source Record ID', { source: -1 }, 'must be a non-negative whole number (a row ID)'],
+			['Source Record ID', { source: 1.5 }, 'must be a non-negative whole number (a row ID)'],
+			['Source Record ID', { source: 'abc' }, 'must be a non-negative whole number (a row ID)'],
+			['Destination Record ID', { destination: 2 ** 60 }, 'is too large for a row ID'],
+			['Destination Record ID', { destination: null }, 'is required'],
 		],
 	},
 	{
@@ -118,12 +118,18 @@ const cases: NodeCase[] = [
 		received: () => bodiesOf('tulip', /\/link$/).map((body) => `${body.leftRecord}>${body.rightRecord}`),
 		key: (item) => `${item.left}>${item.right}`,
 		bad: [
-			...PATH_INJECTIONS.map(([, value]): BadValue => ['Table Link ID', { tableLink: value }, '']),
-			['Table Link ID', { tableLink: 'tablé_link' }, ''],
-			['Table Link ID', { tableLink: '' }, ''],
-			['Left Record', { left: '' }, ''],
-			['Left Record', { left: null }, ''],
-			['Right Record', { right: undefined }, ''],
+			...PATH_INJECTIONS.map(
+				([, value]): BadValue => [
+					'Table Link ID',
+					{ tableLink: value },
+					value.includes('\n') ? 'must not contain line breaks or control characters' : 'may contain only letters, digits and "_"',
+				],
+			),
+			['Table Link ID', { tableLink: 'tablé_link' }, 'may contain only letters, digits and "_"'],
+			['Table Link ID', { tableLink: '' }, 'must not be empty'],
+			['Left Record', { left: '' }, 'must not be empty'],
+			['Left Record', { left: null }, 'is required'],
+			['Right Record', { right: undefined }, 'is required'],
 		],
 	},
 	{

@@ -1,8 +1,9 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { testCredential } from './harness/credential-test';
-import { CredentialStore, runNode } from './harness/engine';
+import { type OperationRun, runNode, runOperation } from './harness/engine';
 import { useSandbox } from './harness/use-sandbox';
+import { vendorCase } from './harness/vendor-cases';
 import { DATAGOL, DATAGOL_JWT, DATAGOL_SERVICE_TOKEN, DATAGOL_VIEWER_JWT, dataGolLinkKey } from './sandbox/datagol';
 
 const sandbox = useSandbox();
@@ -11,11 +12,8 @@ const { workspaceId, ordersTable, ordersCustomerColumn, ordersProductColumn, par
 const ORDERS_PATH = `/noCo/api/v2/workspaces/${workspaceId}/tables/${ordersTable}/linkRecordV2`;
 const PARTS_PATH = `/noCo/api/v2/workspaces/${workspaceId}/tables/${partsTable}/linkRecordV2`;
 
-function credentials(token = DATAGOL_JWT, authHeader = 'bearer', baseUrl = sandbox.baseUrl('datagol')) {
-	const store = new CredentialStore();
-	store.set('recordLinksDataGolApi', { token, authHeader, baseUrl });
-	return store;
-}
+const credentials = (token = DATAGOL_JWT, authHeader = 'bearer', baseUrl = sandbox.baseUrl('datagol')) =>
+	vendorCase('datagol').credentials(baseUrl, { token, authHeader });
 
 /** Every parameter mapped from the input item, as a user maps fields from an earlier node. */
 const byExpression: INodeParameters = {
@@ -44,19 +42,8 @@ const part = (src: string | number, dst: string | number): PairItem => ({
 	dst,
 });
 
-async function run(
-	operation: 'link' | 'unlink',
-	items: PairItem[],
-	{ options, continueOnFail = false, store = credentials() }: { options?: IDataObject; continueOnFail?: boolean; store?: CredentialStore } = {},
-) {
-	return await runNode({
-		node: 'dataGol',
-		parameters: { operation, ...byExpression, ...(options ? { options } : {}) } as INodeParameters,
-		items,
-		credentials: store,
-		continueOnFail,
-	});
-}
+const run = async (operation: 'link' | 'unlink', items: PairItem[], { store = credentials(), ...rest }: OperationRun = {}) =>
+	await runOperation('dataGol', { operation, ...byExpression }, items, { store, ...rest });
 
 /** The output item the node promises for a pair. */
 function pairOutput(operation: 'link' | 'unlink', item: PairItem, extra: IDataObject = {}) {

@@ -3,15 +3,12 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { testCredential } from './harness/credential-test';
 import { CredentialStore, runNode } from './harness/engine';
 import { useSandbox } from './harness/use-sandbox';
+import { vendorCase } from './harness/vendor-cases';
 import { DEVREV_TOKEN, type DevRevLink } from './sandbox/devrev';
 
 const sandbox = useSandbox();
 
-function credentials(token = DEVREV_TOKEN) {
-	const store = new CredentialStore();
-	store.set('recordLinksDevRevApi', { token, baseUrl: sandbox.baseUrl('devrev') });
-	return store;
-}
+const credentials = (token = DEVREV_TOKEN) => vendorCase('devrev').credentials(sandbox.baseUrl('devrev'), { token });
 
 const issue = (n: number) => `don:core:dvrv-us-1:devo/0:issue/${n}`;
 const ticket = (n: number) => `don:core:dvrv-us-1:devo/0:ticket/${n}`;

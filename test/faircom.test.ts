@@ -3,6 +3,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { testCredential } from './harness/credential-test';
 import { CredentialStore, runNode, type RunResult } from './harness/engine';
 import { useSandbox } from './harness/use-sandbox';
+import { vendorCase } from './harness/vendor-cases';
 import {
 	FAIRCOM_PASSWORD,
 	FAIRCOM_PERMANENT_TOKEN,
@@ -29,21 +30,11 @@ const bodies = (action?: string) =>
 		.map((request) => request.body as IDataObject)
 		.filter((body) => action === undefined || body.action === action);
 
-function credentials(data: IDataObject = {}) {
-	const store = new CredentialStore();
-	store.set('recordLinksFairComApi', {
-		endpoint: endpoint(),
-		authentication: 'password',
-		username: FAIRCOM_USERNAME,
-		password: FAIRCOM_PASSWORD,
-		authToken: '',
-		ignoreSslIssues: false,
-		// These tests show the session of one execution; "FairCom session reuse" below shows the default.
-		session: 'perExecution',
-		...data,
-	});
-	return store;
-}
+/**
+ * The sandbox credential: a password login and a session per execution (these tests show the session
+ * of one execution; "FairCom session reuse" below shows the default).
+ */
+const credentials = (data: IDataObject = {}) => vendorCase('faircom').credentials(sandbox.baseUrl('faircom'), data);
 
 const tokenCredentials = (authToken: string) => credentials({ authentication: 'authToken', username: '', password: '', authToken });
 
@@ -69,6 +60,22 @@ function link(id: number, name: string, group = '', table: FairComTable = FAIRCO
 	return { databaseName: table.databaseName, ownerName: table.ownerName, tableName: table.tableName, id, group, name };
 }
 
+/** Runs the FairCom node: `params(overrides)` on `items`, with the password credential unless told. */
+const runFairCom = (
+	overrides: INodeParameters = {},
+	items: IDataObject[] = [{}],
+	options: { credentials?: CredentialStore; continueOnFail?: boolean } = {},
+) => runNode({ node: 'fairCom', parameters: params(overrides), items, credentials: options.credentials ?? credentials(), ...options });
+
+/** The Link output item for the label "priority" on records `ids` of `tableName`. */
+const linked = (ids: number[], tableName = 'orders') => ({ operation: 'link', labels: [{ name: 'priority' }], tableName, ids, linked: true });
+
+/** FairCom's warning when the label "priority" is already on record `id` of the orders table. */
+const alreadyLinked = (id: number) => `Label priority is already linked to database faircom, owner admin, and table orders with primary key ${id}`;
+
+/** The calls of a link whose session expired once: log in, link, log in again, link again, end the session. */
+const RENEWED_SESSION = ['createSession', 'linkLabelsToRecords', 'createSession', 'linkLabelsToRecords', 'deleteSession'];
+
 const expectLinks = (links: FairComLink[]) => expect(listLinks(state())).toEqual(sortLinks(links));
 
 const json = (result: RunResult) => result.items.map((item) => item.json);
@@ -86,12 +93,7 @@ function expectNoSecrets(result: RunResult) {
 
 describe('FairCom link and unlink', () => {
 	test('links over one session: createSession, one link call, deleteSession', async () => {
-		const result = await runNode({
-			node: 'fairCom',
-			parameters: params({ labels: labels('priority', { name: 'vip', group: 'customer' }) }),
-			items: [{}],
-			credentials: credentials(),
-		});
+		const result = await runFairCom({ labels: labels('priority', { name: 'vip', group: 'customer' }) });
 		expect(result.error).toBeUndefined();
 		expect(json(result)).toEqual([
 			{
@@ -134,23 +136,18 @@ describe('FairCom link and unlink', () => {
 	});
 
 	test('merges items with the same labels, table, database, owner and Verify Links into one call', async () => {
-		const result = await runNode({
-			node: 'fairCom',
-			parameters: params({ ids: '={{$json.ids}}', tableName: '={{$json.table}}' }),
-			items: [
-				{ ids: [1, 2], table: 'orders' },
-				{ ids: [3], table: 'orders' },
-				{ ids: [5], table: 'customers' },
-				{ ids: [2, 4], table: 'orders' },
-			],
-			credentials: credentials(),
-		});
+		const result = await runFairCom({ ids: '={{$json.ids}}', tableName: '={{$json.table}}' }, [
+			{ ids: [1, 2], table: 'orders' },
+			{ ids: [3], table: 'orders' },
+			{ ids: [5], table: 'customers' },
+			{ ids: [2, 4], table: 'orders' },
+		]);
 		expect(result.error).toBeUndefined();
 		expect(json(result)).toEqual([
-			{ operation: 'link', labels: [{ name: 'priority' }], tableName: 'orders', ids: [1, 2], linked: true },
-			{ operation: 'link', labels: [{ name: 'priority' }], tableName: 'orders', ids: [3], linked: true },
-			{ operation: 'link', labels: [{ name: 'priority' }], tableName: 'customers', ids: [5], linked: true },
-			{ operation: 'link', labels: [{ name: 'priority' }], tableName: 'orders', ids: [2, 4], linked: true },
+			linked([1, 2]),
+			linked([3]),
+			linked([5], 'customers'),
+			linked([2, 4]),
 		]);
 		expect(result.items.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3].map((item) => ({ item })));
 		expect(actions().filter((action) => action === 'createSession')).toHaveLength(1);
@@ -167,12 +164,10 @@ describe('FairCom link and unlink', () => {
 	});
 
 	test('Merge Items off: one call per item, still one session', async () => {
-		const result = await runNode({
-			node: 'fairCom',
-			parameters: params({ ids: '={{$json.ids}}', options: { mergeItems: false, concurrency: 1 } }),
-			items: [{ ids: [1] }, { ids: [2] }, { ids: [3] }],
-			credentials: credentials(),
-		});
+		const result = await runFairCom(
+			{ ids: '={{$json.ids}}', options: { mergeItems: false, concurrency: 1 } },
+			[{ ids: [1] }, { ids: [2] }, { ids: [3] }],
+		);
 		expect(result.error).toBeUndefined();
 		expect(json(result).map((item) => item.ids)).toEqual([[1], [2], [3]]);
 		expect(actions()).toEqual([
@@ -187,12 +182,7 @@ describe('FairCom link and unlink', () => {
 	});
 
 	test('Batch Size caps the record IDs per merged call', async () => {
-		const result = await runNode({
-			node: 'fairCom',
-			parameters: params({ ids: '={{$json.ids}}', options: { batchSize: 3 } }),
-			items: [{ ids: [1, 2] }, { ids: [3, 4] }, { ids: [5] }],
-			credentials: credentials(),
-		});
+		const result = await runFairCom({ ids: '={{$json.ids}}', options: { batchSize: 3 } }, [{ ids: [1, 2] }, { ids: [3, 4] }, { ids: [5] }]);
 		expect(result.error).toBeUndefined();
 		expect(json(result).map((item) => item.ids)).toEqual([[1, 2], [3, 4], [5]]);
 		const idLists = bodies('linkLabelsToRecords').map((body) => (body.params as IDataObject).ids);
@@ -204,21 +194,16 @@ describe('FairCom link and unlink', () => {
 	});
 
 	test('maps parameters from expressions: IDs as an array, as "4, 5,6" text and as a number', async () => {
-		const result = await runNode({
-			node: 'fairCom',
-			parameters: params({
-				labels: { label: [{ name: '={{$json.label}}', group: '={{$json.group}}' }] },
-				tableName: '={{$json.table}}',
-				ids: '={{$json.ids}}',
-			}),
-			items: [
-				{ label: 'red', group: 'colour', table: 'orders', ids: [1, 2, 3] },
-				{ label: 'red', group: 'colour', table: 'orders', ids: '4, 5,6' },
-				{ label: 'red', group: 'colour', table: 'orders', ids: 7 },
-				{ label: 'blue', group: '', table: 'customers', ids: '[8,9]' },
-			],
-			credentials: credentials(),
-		});
+		const result = await runFairCom({
+			labels: { label: [{ name: '={{$json.label}}', group: '={{$json.group}}' }] },
+			tableName: '={{$json.table}}',
+			ids: '={{$json.ids}}',
+		}, [
+			{ label: 'red', group: 'colour', table: 'orders', ids: [1, 2, 3] },
+			{ label: 'red', group: 'colour', table: 'orders', ids: '4, 5,6' },
+			{ label: 'red', group: 'colour', table: 'orders', ids: 7 },
+			{ label: 'blue', group: '', table: 'customers', ids: '[8,9]' },
+		]);
 		expect(result.error).toBeUndefined();
 		expect(json(result)).toEqual([
 			{ operation: 'link', labels: [{ group: 'colour', name: 'red' }], tableName: 'orders', ids: [1, 2, 3], linked: true },
@@ -236,23 +221,11 @@ describe('FairCom link and unlink', () => {
 
 	test('"already linked" warnings go on the item whose record they name', async () => {
 		seedLinks(state(), [link(2, 'priority')]);
-		const result = await runNode({
-			node: 'fairCom',
-			parameters: params({ ids: '={{$json.ids}}' }),
-			items: [{ ids: [1, 2] }, { ids: [3] }],
-			credentials: credentials(),
-		});
+		const result = await runFairCom({ ids: '={{$json.ids}}' }, [{ ids: [1, 2] }, { ids: [3] }]);
 		expect(result.error).toBeUndefined();
 		expect(json(result)).toEqual([
-			{
-				operation: 'link',
-				labels: [{ name: 'priority' }],
-				tableName: 'orders',
-				ids: [1, 2],
-				linked: true,
-				warnings: ['Label priority is already linked to database faircom, owner admin, and table orders with primary key 2'],
-			},
-			{ operation: 'link', labels: [{ name: 'priority' }], tableName: 'orders', ids: [3], linked: true },
+			{ ...linked([1, 2]), warnings: [alreadyLinked(2)] },
+			linked([3]),
 		]);
 		expect(bodies('linkLabelsToRecords')).toHaveLength(1);
 		expectLinks([1, 2, 3].map((id) => link(id, 'priority')));
@@ -261,12 +234,7 @@ describe('FairCom link and unlink', () => {
 
 	test('unlinks; records that were not linked are no error', async () => {
 		seedLinks(state(), [link(1, 'priority'), link(2, 'priority'), link(3, 'priority'), link(1, 'vip')]);
-		const result = await runNode({
-			node: 'fairCom',
-			parameters: params({ operation: 'unlink', ids: '1, 2, 9' }),
-			items: [{}],
-			credentials: credentials(),
-		});
+		const result = await runFairCom({ operation: 'unlink', ids: '1, 2, 9' });
 		expect(result.error).toBeUndefined();
 		expect(json(result)).toEqual([
 			{ operation: 'unlink', labels: [{ name: 'priority' }], tableName: 'orders', ids: [1, 2, 9], unlinked: true },
@@ -276,12 +244,7 @@ describe('FairCom link and unlink', () => {
 	});
 
 	test('sends Database Name and Owner Name when set, and reports them', async () => {
-		const result = await runNode({
-			node: 'fairCom',
-			parameters: params({ tableName: 'invoices', ownerName: 'sales', databaseName: 'faircom', ids: '100', verifyLinks: false }),
-			items: [{}],
-			credentials: credentials(),
-		});
+		const result = await runFairCom({ tableName: 'invoices', ownerName: 'sales', databaseName: 'faircom', ids: '100', verifyLinks: false });
 		expect(result.error).toBeUndefined();
 		expect(json(result)).toEqual([
 			{
@@ -308,23 +271,17 @@ describe('FairCom link and unlink', () => {
 
 describe('FairCom failures', () => {
 	test('a merged call is atomic: one unknown record fails all its items and links nothing', async () => {
-		const result = await runNode({
-			node: 'fairCom',
-			parameters: params({ ids: '={{$json.ids}}', tableName: '={{$json.table}}' }),
-			items: [
-				{ ids: [1, 2], table: 'orders' },
-				{ ids: [999], table: 'orders' },
-				{ ids: [1], table: 'customers' },
-			],
-			credentials: credentials(),
-			continueOnFail: true,
-		});
+		const result = await runFairCom({ ids: '={{$json.ids}}', tableName: '={{$json.table}}' }, [
+			{ ids: [1, 2], table: 'orders' },
+			{ ids: [999], table: 'orders' },
+			{ ids: [1], table: 'customers' },
+		], { continueOnFail: true });
 		expect(result.error).toBeUndefined();
 		const message = "FairCom error 101: No record with primary key 999 in table 'orders'";
 		expect(json(result)).toEqual([
 			{ error: message },
 			{ error: message },
-			{ operation: 'link', labels: [{ name: 'priority' }], tableName: 'customers', ids: [1], linked: true },
+			linked([1], 'customers'),
 		]);
 		expect(bodies('linkLabelsToRecords').map((body) => (body.params as IDataObject).ids).sort()).toEqual([[1], [1, 2, 999]]);
 		expectLinks([link(1, 'priority', '', FAIRCOM_TABLES.customers)]);
@@ -334,12 +291,7 @@ describe('FairCom failures', () => {
 	});
 
 	test('HTTP 200 with a non-zero errorCode fails the node with FairCom\'s message and code; the session is still ended', async () => {
-		const result = await runNode({
-			node: 'fairCom',
-			parameters: params({ tableName: 'no_such_table' }),
-			items: [{}],
-			credentials: credentials(),
-		});
+		const result = await runFairCom({ tableName: 'no_such_table' });
 		expect(result.error?.message).toBe(
 			"FairCom error 12: Table 'no_such_table' does not exist in database 'faircom' for owner 'admin'",
 		);
@@ -351,18 +303,10 @@ describe('FairCom failures', () => {
 
 	test('an expired session (12031) gets one new session and one retry', async () => {
 		state().expireNext = 1;
-		const result = await runNode({ node: 'fairCom', parameters: params(), items: [{}], credentials: credentials() });
+		const result = await runFairCom();
 		expect(result.error).toBeUndefined();
-		expect(json(result)).toEqual([
-			{ operation: 'link', labels: [{ name: 'priority' }], tableName: 'orders', ids: [1, 2], linked: true },
-		]);
-		expect(actions()).toEqual([
-			'createSession',
-			'linkLabelsToRecords',
-			'createSession',
-			'linkLabelsToRecords',
-			'deleteSession',
-		]);
+		expect(json(result)).toEqual([linked([1, 2])]);
+		expect(actions()).toEqual(RENEWED_SESSION);
 		const [first, second] = state().issuedTokens;
 		expect(bodies('linkLabelsToRecords').map((body) => body.authToken)).toEqual([first, second]);
 		expect(state().deletedTokens).toEqual([second]);
@@ -372,13 +316,7 @@ describe('FairCom failures', () => {
 
 	test('a session that expires again is not renewed a second time', async () => {
 		state().expireNext = 2;
-		const result = await runNode({
-			node: 'fairCom',
-			parameters: params(),
-			items: [{}],
-			credentials: credentials(),
-			continueOnFail: true,
-		});
+		const result = await runFairCom({}, [{}], { continueOnFail: true });
 		expect(json(result)).toEqual([
 			{
 				error:
@@ -387,28 +325,16 @@ describe('FairCom failures', () => {
 		]);
 		expect(result.items[0].error?.description).toContain('The session token is unknown or has expired');
 		// The second session is gone already, so ending it is a quiet no-op.
-		expect(actions()).toEqual([
-			'createSession',
-			'linkLabelsToRecords',
-			'createSession',
-			'linkLabelsToRecords',
-			'deleteSession',
-		]);
+		expect(actions()).toEqual(RENEWED_SESSION);
 		expectLinks([]);
 		expectNoSecrets(result);
 	});
 
 	test('a wrong password fails every item with the login error, and nothing else is sent', async () => {
-		const result = await runNode({
-			node: 'fairCom',
-			parameters: params({ ids: '={{$json.ids}}', tableName: '={{$json.table}}' }),
-			items: [
-				{ ids: [1], table: 'orders' },
-				{ ids: [2], table: 'customers' },
-			],
-			credentials: credentials({ password: 'wrong-password-1' }),
-			continueOnFail: true,
-		});
+		const result = await runFairCom({ ids: '={{$json.ids}}', tableName: '={{$json.table}}' }, [
+			{ ids: [1], table: 'orders' },
+			{ ids: [2], table: 'customers' },
+		], { credentials: credentials({ password: 'wrong-password-1' }), continueOnFail: true });
 		const error = 'Could not log in to FairCom: FairCom error 451: Invalid password for this account';
 		const description = 'Check the endpoint URL, username and password in the FairCom credential.';
 		expect(json(result)).toEqual([{ error }, { error }]);
@@ -419,12 +345,10 @@ describe('FairCom failures', () => {
 	});
 
 	test('the session is ended after a failure that stops the node', async () => {
-		const result = await runNode({
-			node: 'fairCom',
-			parameters: params({ ids: '={{$json.ids}}', options: { mergeItems: false, concurrency: 1 } }),
-			items: [{ ids: [1] }, { ids: [999] }, { ids: [3] }],
-			credentials: credentials(),
-		});
+		const result = await runFairCom(
+			{ ids: '={{$json.ids}}', options: { mergeItems: false, concurrency: 1 } },
+			[{ ids: [1] }, { ids: [999] }, { ids: [3] }],
+		);
 		expect(result.error?.message).toBe("FairCom error 101: No record with primary key 999 in table 'orders'");
 		expect(actions()).toEqual(['createSession', 'linkLabelsToRecords', 'linkLabelsToRecords', 'deleteSession']);
 		expect(state().deletedTokens).toEqual(state().issuedTokens);
@@ -439,7 +363,7 @@ describe('FairCom failures', () => {
 			after: 1,
 			fault: { kind: 'status', ...(fairComSandbox.rateLimited(0) as { status: number; headers: Record<string, string>; body: unknown }) },
 		});
-		const result = await runNode({ node: 'fairCom', parameters: params(), items: [{}], credentials: credentials() });
+		const result = await runFairCom();
 		expect(result.error).toBeUndefined();
 		expect(json(result)[0].linked).toBe(true);
 		expect(actions()).toEqual(['createSession', 'linkLabelsToRecords', 'linkLabelsToRecords', 'deleteSession']);
@@ -448,19 +372,10 @@ describe('FairCom failures', () => {
 
 	test('a link whose answer was lost is repeated safely: no duplicate, the repeat reports "already linked"', async () => {
 		sandbox.addFault({ vendor: 'faircom', path: '/api', after: 1, fault: { kind: 'drop-after' } });
-		const result = await runNode({ node: 'fairCom', parameters: params(), items: [{}], credentials: credentials() });
+		const result = await runFairCom();
 		expect(result.error).toBeUndefined();
 		expect(json(result)).toEqual([
-			{
-				operation: 'link',
-				labels: [{ name: 'priority' }],
-				tableName: 'orders',
-				ids: [1, 2],
-				linked: true,
-				warnings: [1, 2].map(
-					(id) => `Label priority is already linked to database faircom, owner admin, and table orders with primary key ${id}`,
-				),
-			},
+			{ ...linked([1, 2]), warnings: [1, 2].map(alreadyLinked) },
 		]);
 		expect(actions()).toEqual(['createSession', 'linkLabelsToRecords', 'linkLabelsToRecords', 'deleteSession']);
 		expectLinks([link(1, 'priority'), link(2, 'priority')]);
@@ -469,12 +384,11 @@ describe('FairCom failures', () => {
 
 describe('FairCom with a given authToken', () => {
 	test('uses the token directly: no createSession, no deleteSession, the session stays', async () => {
-		const result = await runNode({
-			node: 'fairCom',
-			parameters: params({ ids: '={{$json.ids}}' }),
-			items: [{ ids: [1] }, { ids: [2] }],
-			credentials: tokenCredentials(FAIRCOM_PERMANENT_TOKEN),
-		});
+		const result = await runFairCom(
+			{ ids: '={{$json.ids}}' },
+			[{ ids: [1] }, { ids: [2] }],
+			{ credentials: tokenCredentials(FAIRCOM_PERMANENT_TOKEN) },
+		);
 		expect(result.error).toBeUndefined();
 		expect(json(result).map((item) => item.ids)).toEqual([[1], [2]]);
 		expect(actions()).toEqual(['linkLabelsToRecords']);
@@ -486,12 +400,7 @@ describe('FairCom with a given authToken', () => {
 	});
 
 	test('an unknown token fails with 12031 once, without a login attempt', async () => {
-		const result = await runNode({
-			node: 'fairCom',
-			parameters: params(),
-			items: [{}],
-			credentials: tokenCredentials('not-a-real-token-0000'),
-		});
+		const result = await runFairCom({}, [{}], { credentials: tokenCredentials('not-a-real-token-0000') });
 		expect(result.error?.message).toBe(
 			"FairCom error 12031: 'authToken' does not match any existing session. Use a valid 'authToken' or use 'createSession' to create a valid 'authToken'.",
 		);
@@ -536,22 +445,16 @@ describe('FairCom input validation', () => {
 	];
 
 	test.each(cases)('%s → an error naming the item and field, nothing sent', async (_name, overrides, message, item = {}) => {
-		const result = await runNode({ node: 'fairCom', parameters: params(overrides), items: [item], credentials: credentials() });
+		const result = await runFairCom(overrides, [item]);
 		expect(result.error?.message).toBe(message);
 		expect(result.error?.description).toBe('Nothing was sent for this item.');
 		expect(sandbox.requestsFor('faircom')).toEqual([]);
 	});
 
 	test('IDs from an expression: a bad entry in an array names its position', async () => {
-		const result = await runNode({
-			node: 'fairCom',
-			parameters: params({ ids: '={{$json.ids}}' }),
-			items: [{ ids: [1, 2] }, { ids: [4, -7] }, { ids: [3.25] }],
-			credentials: credentials(),
-			continueOnFail: true,
-		});
+		const result = await runFairCom({ ids: '={{$json.ids}}' }, [{ ids: [1, 2] }, { ids: [4, -7] }, { ids: [3.25] }], { continueOnFail: true });
 		expect(json(result)).toEqual([
-			{ operation: 'link', labels: [{ name: 'priority' }], tableName: 'orders', ids: [1, 2], linked: true },
+			linked([1, 2]),
 			{ error: 'Invalid "Record IDs" › #2 in item 1: -7 is outside 0–2147483647' },
 			{ error: 'Invalid "Record IDs" › #1 in item 2: 3.25 is not a whole number' },
 		]);
@@ -611,12 +514,7 @@ describe('FairCom "Ignore SSL Issues"', () => {
 	const httpsEndpoint = () => `${sandbox.secureBaseUrl('faircom')}/api`;
 
 	test('on: a self-signed certificate is accepted', async () => {
-		const result = await runNode({
-			node: 'fairCom',
-			parameters: params(),
-			items: [{}],
-			credentials: credentials({ endpoint: httpsEndpoint(), ignoreSslIssues: true }),
-		});
+		const result = await runFairCom({}, [{}], { credentials: credentials({ endpoint: httpsEndpoint(), ignoreSslIssues: true }) });
 		expect(result.error).toBeUndefined();
 		expect(json(result)[0].linked).toBe(true);
 		expect(actions()).toEqual(['createSession', 'linkLabelsToRecords', 'deleteSession']);
@@ -624,12 +522,7 @@ describe('FairCom "Ignore SSL Issues"', () => {
 	});
 
 	test('off: the certificate is rejected with a hint at the setting', async () => {
-		const result = await runNode({
-			node: 'fairCom',
-			parameters: params({ options: { maxRetries: 0 } }),
-			items: [{}],
-			credentials: credentials({ endpoint: httpsEndpoint() }),
-		});
+		const result = await runFairCom({ options: { maxRetries: 0 } }, [{}], { credentials: credentials({ endpoint: httpsEndpoint() }) });
 		expect(result.error?.message).toMatch(/^Could not log in to FairCom: FairCom's TLS certificate was rejected \(.+\): .*"Ignore SSL Issues"/);
 		expect(sandbox.requestsFor('faircom')).toEqual([]);
 	});
@@ -639,12 +532,11 @@ describe('FairCom session reuse (the default)', () => {
 	// A credential saved without the Session field: the default, one session kept across executions.
 	const reused = (data: IDataObject = {}) => credentials({ session: undefined, ...data });
 	const linkIds = async (store: CredentialStore, ids: number[], options: IDataObject = {}) =>
-		await runNode({
-			node: 'fairCom',
-			parameters: params({ ids: '={{$json.ids}}', options: { mergeItems: false, ...options } }),
-			items: ids.map((id) => ({ ids: [id] })),
-			credentials: store,
-		});
+		await runFairCom(
+			{ ids: '={{$json.ids}}', options: { mergeItems: false, ...options } },
+			ids.map((id) => ({ ids: [id] })),
+			{ credentials: store },
+		);
 	const count = (action: string) => actions().filter((each) => each === action).length;
 
 	test('executions share one session: one createSession, then one call per single-item execution, never ended', async () => {
@@ -652,7 +544,7 @@ describe('FairCom session reuse (the default)', () => {
 		for (const id of [1, 2, 3, 4, 5]) {
 			const result = await linkIds(store, [id]);
 			expect(result.error).toBeUndefined();
-			expect(json(result)).toEqual([{ operation: 'link', labels: [{ name: 'priority' }], tableName: 'orders', ids: [id], linked: true }]);
+			expect(json(result)).toEqual([linked([id])]);
 		}
 		expect(actions()).toEqual(['createSession', ...Array(5).fill('linkLabelsToRecords')]);
 		const [token] = state().issuedTokens;
@@ -693,7 +585,7 @@ describe('FairCom session reuse (the default)', () => {
 	test('a session that expires again is not renewed a second time; the next execution renews it', async () => {
 		const store = reused();
 		state().expireNext = 2;
-		const failed = await runNode({ node: 'fairCom', parameters: params(), items: [{}], credentials: store, continueOnFail: true });
+		const failed = await runFairCom({}, [{}], { credentials: store, continueOnFail: true });
 		expect(failed.items[0].error?.message).toMatch(/^FairCom error 12031:/);
 		expect(actions()).toEqual(['createSession', 'linkLabelsToRecords', 'createSession', 'linkLabelsToRecords']);
 		const next = await linkIds(store, [3]);
@@ -718,13 +610,11 @@ describe('FairCom session reuse (the default)', () => {
 	test('a failed login is not kept: one login per execution, and the next execution tries again', async () => {
 		const store = reused({ password: 'wrong-password-1' });
 		const run = async () =>
-			await runNode({
-				node: 'fairCom',
-				parameters: params({ ids: '={{$json.ids}}', options: { mergeItems: false, concurrency: 2 } }),
-				items: [{ ids: [1] }, { ids: [2] }, { ids: [3] }],
-				credentials: store,
-				continueOnFail: true,
-			});
+			await runFairCom(
+				{ ids: '={{$json.ids}}', options: { mergeItems: false, concurrency: 2 } },
+				[{ ids: [1] }, { ids: [2] }, { ids: [3] }],
+				{ credentials: store, continueOnFail: true },
+			);
 		const first = await run();
 		expect(json(first).map((item) => item.error)).toEqual(
 			Array(3).fill('Could not log in to FairCom: FairCom error 451: Invalid password for this account'),

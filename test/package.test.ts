@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-import { readPackageJson, ROOT } from '../scripts/n8n-runtime';
+import { readPackageJson, ROOT } from '../scripts/project';
 
 const execFileAsync = promisify(execFile);
 

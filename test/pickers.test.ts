@@ -8,15 +8,15 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { CredentialStore, runNode } from './harness/engine';
+import { runNode } from './harness/engine';
 import { useSandbox } from './harness/use-sandbox';
+import { vendorCase } from './harness/vendor-cases';
 import { listSearch } from './harness/load-options';
 import { DATAGOL, DATAGOL_JWT, DATAGOL_SERVICE_TOKEN, dataGolLinkKey } from './sandbox/datagol';
 import {
 	FAIRCOM_PASSWORD,
 	FAIRCOM_PERMANENT_TOKEN,
 	FAIRCOM_TABLES,
-	FAIRCOM_USERNAME,
 	fairComActions,
 	listLinks,
 } from './sandbox/faircom';
@@ -62,11 +62,8 @@ async function pickerError(promise: Promise<unknown>) {
 describe('DataGOL pickers', () => {
 	const { workspaceId, opsWorkspaceId, ordersTable, partsTable, productsTable, legacyTable } = DATAGOL;
 
-	function credentials(token = DATAGOL_JWT, authHeader = 'bearer') {
-		const store = new CredentialStore();
-		store.set('recordLinksDataGolApi', { token, authHeader, baseUrl: sandbox.baseUrl('datagol') });
-		return store;
-	}
+	const credentials = (token = DATAGOL_JWT, authHeader = 'bearer') =>
+		vendorCase('datagol').credentials(sandbox.baseUrl('datagol'), { token, authHeader });
 
 	const search = (method: string, filter: string | undefined, parameters: INodeParameters, store = credentials()) =>
 		listSearch(method, filter, { node: 'dataGol', parameters: { operation: 'link', ...parameters }, credentials: store });
@@ -266,11 +263,8 @@ describe('DataGOL pickers', () => {
 });
 
 describe('Tulip pickers', () => {
-	function credentials(apiKey = TULIP_API_KEY, apiSecret = TULIP_API_SECRET, workspaceId = '') {
-		const store = new CredentialStore();
-		store.set('recordLinksTulipApi', { instanceUrl: sandbox.baseUrl('tulip'), apiKey, apiSecret, workspaceId });
-		return store;
-	}
+	const credentials = (apiKey = TULIP_API_KEY, apiSecret = TULIP_API_SECRET, workspaceId = '') =>
+		vendorCase('tulip').credentials(sandbox.baseUrl('tulip'), { apiKey, apiSecret, workspaceId });
 
 	const search = (filter: string | undefined, store = credentials()) =>
 		listSearch('searchTableLinks', filter, { node: 'tulip', parameters: { operation: 'link' }, credentials: store });
@@ -369,21 +363,9 @@ describe('Tulip pickers', () => {
 });
 
 describe('FairCom pickers', () => {
-	const endpoint = () => `${sandbox.baseUrl('faircom')}/api`;
-
-	function credentials(data: IDataObject = {}) {
-		const store = new CredentialStore();
-		store.set('recordLinksFairComApi', {
-			endpoint: endpoint(),
-			authentication: 'password',
-			username: FAIRCOM_USERNAME,
-			password: FAIRCOM_PASSWORD,
-			authToken: '',
-			ignoreSslIssues: false,
-			...data,
-		});
-		return store;
-	}
+	/** The sandbox credential, with the default Session. */
+	const credentials = (data: IDataObject = {}) =>
+		vendorCase('faircom').credentials(sandbox.baseUrl('faircom'), { session: undefined, ...data });
 	const tokenCredentials = (authToken: string) => credentials({ authentication: 'authToken', username: '', password: '', authToken });
 
 	/** The node's parameters with one label entry (the one the picker belongs to). */

@@ -3,25 +3,14 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { CredentialStore, runNode } from './harness/engine';
 import { useSandbox } from './harness/use-sandbox';
+import { vendorCase } from './harness/vendor-cases';
 import { DEVREV_TOKEN } from './sandbox/devrev';
-import { FAIRCOM_PASSWORD, FAIRCOM_USERNAME, fairComActions, listLinks } from './sandbox/faircom';
+import { fairComActions, listLinks } from './sandbox/faircom';
 
 const sandbox = useSandbox();
 
 describe('FairCom over HTTPS with a self-signed certificate', () => {
-	function overHttps(ignoreSslIssues: boolean) {
-		const store = new CredentialStore();
-		store.set('recordLinksFairComApi', {
-			endpoint: `${sandbox.secureBaseUrl('faircom')}/api`,
-			authentication: 'password',
-			username: FAIRCOM_USERNAME,
-			password: FAIRCOM_PASSWORD,
-			authToken: '',
-			ignoreSslIssues,
-			session: 'perExecution',
-		});
-		return store;
-	}
+	const overHttps = (ignoreSslIssues: boolean) => vendorCase('faircom').credentials(sandbox.secureBaseUrl('faircom'), { ignoreSslIssues });
 
 	const linkOne = async (ignoreSslIssues: boolean) =>
 		await runNode({
@@ -54,8 +43,7 @@ describe('FairCom over HTTPS with a self-signed certificate', () => {
 describe('cancelling an execution', () => {
 	test('stops further requests promptly', async () => {
 		sandbox.latencyMs = 40;
-		const store = new CredentialStore();
-		store.set('recordLinksDevRevApi', { token: DEVREV_TOKEN, baseUrl: sandbox.baseUrl('devrev') });
+		const store = vendorCase('devrev').credentials(sandbox.baseUrl('devrev'));
 		const items: IDataObject[] = Array.from({ length: 300 }, (_, n) => ({ source: `ISS-${n + 1}`, target: `TKT-${n + 1}` }));
 		let execution: { cancel(): void } | undefined;
 		let cancelledAt = 0;

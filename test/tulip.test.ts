@@ -1,8 +1,9 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { testCredential } from './harness/credential-test';
-import { CredentialStore, runNode } from './harness/engine';
+import { type OperationRun, runOperation } from './harness/engine';
 import { useSandbox } from './harness/use-sandbox';
+import { credentialFields, vendorCase } from './harness/vendor-cases';
 import {
 	TULIP,
 	TULIP_ACCOUNT_KEY,
@@ -23,21 +24,10 @@ interface CredentialFields {
 	workspaceId?: string;
 }
 
-function credentialData(fields: CredentialFields = {}) {
-	return {
-		instanceUrl: sandbox.baseUrl('tulip'),
-		apiKey: TULIP_API_KEY,
-		apiSecret: TULIP_API_SECRET,
-		workspaceId: '',
-		...fields,
-	};
-}
+/** The sandbox credential's fields, with `fields` changed. */
+const credentialData = (fields: CredentialFields = {}) => credentialFields('tulip', sandbox.baseUrl('tulip'), { ...fields });
 
-function credentials(fields: CredentialFields = {}) {
-	const store = new CredentialStore();
-	store.set('recordLinksTulipApi', credentialData(fields));
-	return store;
-}
+const credentials = (fields: CredentialFields = {}) => vendorCase('tulip').credentials(sandbox.baseUrl('tulip'), { ...fields });
 
 const byExpression: INodeParameters = {
 	tableLinkId: '={{$json.tableLink}}',
@@ -50,19 +40,8 @@ type LinkItem = IDataObject;
 
 const pair = (left: string | number, right: string | number, tableLink: string = TULIP.ordersParts): LinkItem => ({ tableLink, left, right });
 
-async function run(
-	operation: 'link' | 'unlink',
-	items: LinkItem[],
-	{ options, continueOnFail = false, store = credentials() }: { options?: IDataObject; continueOnFail?: boolean; store?: CredentialStore } = {},
-) {
-	return await runNode({
-		node: 'tulip',
-		parameters: { operation, ...byExpression, ...(options ? { options } : {}) } as INodeParameters,
-		items,
-		credentials: store,
-		continueOnFail,
-	});
-}
+const run = async (operation: 'link' | 'unlink', items: LinkItem[], { store = credentials(), ...rest }: OperationRun = {}) =>
+	await runOperation('tulip', { operation, ...byExpression }, items, { store, ...rest });
 
 function output(operation: 'link' | 'unlink', item: LinkItem, extra: IDataObject = {}) {
 	return {

@@ -3,6 +3,7 @@ import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workf
 import { testCredential } from './harness/credential-test';
 import { CredentialStore, runNode } from './harness/engine';
 import { refusingUrl, useSandbox } from './harness/use-sandbox';
+import { vendorCase } from './harness/vendor-cases';
 import {
 	expireUnicatJwts,
 	issueUnicatJwt,
@@ -26,31 +27,10 @@ const AUTH_PATH = `/api/p/${UNICAT_PROJECT_GID}/auth`;
 const linkRequests = () => sandbox.requestsFor('unicat', LINK_PATH);
 const authRequests = () => sandbox.requestsFor('unicat', AUTH_PATH);
 
-function apiKeyCredentials(apiKey = UNICAT_API_KEY) {
-	const store = new CredentialStore();
-	store.set('recordLinksUnicatApi', {
-		baseUrl: sandbox.baseUrl('unicat'),
-		projectGid: UNICAT_PROJECT_GID,
-		authMethod: 'apiKey',
-		apiKey,
-		jwtToken: '',
-		sessionToken: '',
-	});
-	return store;
-}
+const apiKeyCredentials = (apiKey = UNICAT_API_KEY) => vendorCase('unicat').credentials(sandbox.baseUrl('unicat'), { apiKey });
 
-function jwtCredentials(jwt: string) {
-	const store = new CredentialStore();
-	store.set('recordLinksUnicatApi', {
-		baseUrl: sandbox.baseUrl('unicat'),
-		projectGid: UNICAT_PROJECT_GID,
-		authMethod: 'jwt',
-		apiKey: '',
-		jwtToken: jwt,
-		sessionToken: '',
-	});
-	return store;
-}
+const jwtCredentials = (jwt: string) =>
+	vendorCase('unicat').credentials(sandbox.baseUrl('unicat'), { authMethod: 'jwt', apiKey: '', jwtToken: jwt });
 
 /** Link parameters mapped from each item's json. */
 const mappedLink: INodeParameters = {
@@ -72,6 +52,16 @@ const json = (items: INodeExecutionData[]) => items.map((item) => item.json);
  * An error item as n8n leaves it: `json` holds only the message; the error (description, HTTP
  * status) rides on the item.
  */
+/** One item: a linked copy of the chair under the winter collection. */
+const CHAIR_TO_WINTER = [{ record: R.chair, parent: R.winter }];
+
+/** Link parameters for that copy, without Before Record. */
+const CHAIR_TO_WINTER_LINK = { operation: 'link', record: R.chair, parent: R.winter };
+
+/** A failed item: `error`, a description that contains `hint`, and the HTTP status. */
+const expectFailure = (item: INodeExecutionData, error: string, hint: string, httpCode: string | undefined) =>
+	expect(failure(item)).toEqual({ error, description: expect.stringContaining(hint), httpCode });
+
 function failure(item: INodeExecutionData) {
 	expect(Object.keys(item.json)).toEqual(['error']);
 	const error = item.error as (Error & { description?: string | null; httpCode?: string | null }) | undefined;
@@ -101,7 +91,7 @@ function children(gid: string): string[] {
 describe('Unicat Link', () => {
 	test('logs in once, links one item and returns the new copy', async () => {
 		const store = apiKeyCredentials();
-		const result = await link([{ record: R.chair, parent: R.winter }], store);
+		const result = await link(CHAIR_TO_WINTER, store);
 
 		expect(result.error).toBeUndefined();
 		const created = unicatCreatedGid(1);
@@ -184,9 +174,7 @@ describe('Unicat Link', () => {
 		const result = await runNode({
 			node: 'unicat',
 			parameters: {
-				operation: 'link',
-				record: R.chair,
-				parent: R.winter,
+				...CHAIR_TO_WINTER_LINK,
 				ordering: UNICAT_ORDERING,
 				options: { language: 'nl', languages: '={{$json.langs}}' },
 			},
@@ -208,7 +196,7 @@ describe('Unicat Link', () => {
 
 	test('logs in again when the stored JWT has expired, and retries the refused request once', async () => {
 		const store = apiKeyCredentials();
-		await link([{ record: R.chair, parent: R.winter }], store);
+		await link(CHAIR_TO_WINTER, store);
 		const firstJwt = store.get('recordLinksUnicatApi').sessionToken as string;
 		expect(store.logins.get('recordLinksUnicatApi')).toBe(1);
 
@@ -268,7 +256,7 @@ describe('Unicat Link', () => {
 	test('a pasted JWT is used as is, without logging in', async () => {
 		const jwt = issueUnicatJwt(state());
 		const store = jwtCredentials(`Bearer ${jwt}`);
-		const result = await link([{ record: R.chair, parent: R.winter }], store);
+		const result = await link(CHAIR_TO_WINTER, store);
 
 		expect(result.error).toBeUndefined();
 		expect(result.items[0].json.gid).toBe(unicatCreatedGid(1));
@@ -281,14 +269,10 @@ describe('Unicat Link', () => {
 	test('an expired pasted JWT fails with 401 and makes no copy (and no login)', async () => {
 		const jwt = issueUnicatJwt(state());
 		expireUnicatJwts(state());
-		const result = await link([{ record: R.chair, parent: R.winter }], jwtCredentials(jwt), { continueOnFail: true });
+		const result = await link(CHAIR_TO_WINTER, jwtCredentials(jwt), { continueOnFail: true });
 
 		expect(result.error).toBeUndefined();
-		expect(failure(result.items[0])).toEqual({
-			error: 'Unicat answered 401: Permission denied',
-			description: expect.stringContaining('check the API key (or the pasted JWT)'),
-			httpCode: '401',
-		});
+		expectFailure(result.items[0], 'Unicat answered 401: Permission denied', 'check the API key (or the pasted JWT)', '401');
 		expect(authRequests()).toHaveLength(0);
 		// A 401 goes once more through n8n's re-login path (401, pre-authentication, one retry);
 		// with a pasted JWT there is nothing to renew, so all three attempts are refused.
@@ -299,16 +283,15 @@ describe('Unicat Link', () => {
 
 	test('a wrong API key: a clear error, no link request, no key in the message', async () => {
 		const wrongKey = 'unicat-apikey-wrong-0000';
-		const result = await link([{ record: R.chair, parent: R.winter }], apiKeyCredentials(wrongKey), {
-			continueOnFail: true,
-		});
+		const result = await link(CHAIR_TO_WINTER, apiKeyCredentials(wrongKey), { continueOnFail: true });
 
 		expect(result.items).toHaveLength(1);
-		expect(failure(result.items[0])).toEqual({
-			error: 'Unicat answered 403: Logging in to Unicat with the API key failed: Forbidden - unknown user, or not a member of the project',
-			description: expect.stringContaining('check the Project GID and the API key'),
-			httpCode: '403',
-		});
+		expectFailure(
+			result.items[0],
+			'Unicat answered 403: Logging in to Unicat with the API key failed: Forbidden - unknown user, or not a member of the project',
+			'check the Project GID and the API key',
+			'403',
+		);
 		expect(authRequests()).toHaveLength(1);
 		expect(linkRequests()).toHaveLength(0);
 		expectNoSecrets(result.items, [wrongKey]);
@@ -316,7 +299,7 @@ describe('Unicat Link', () => {
 
 	test('without Continue On Fail a wrong API key stops the node with the same message', async () => {
 		const wrongKey = 'unicat-apikey-wrong-0001';
-		const result = await link([{ record: R.chair, parent: R.winter }], apiKeyCredentials(wrongKey));
+		const result = await link(CHAIR_TO_WINTER, apiKeyCredentials(wrongKey));
 		expect(result.error?.message).toBe(
 			'Unicat answered 403: Logging in to Unicat with the API key failed: Forbidden - unknown user, or not a member of the project',
 		);
@@ -358,7 +341,7 @@ describe('Unicat Link', () => {
 				body: { success: false, result: { code: 1001, message: 'Validation error', info: { ordering: 'unknown' } }, data: {} },
 			},
 		});
-		const result = await link([{ record: R.chair, parent: R.winter }], apiKeyCredentials(), { continueOnFail: true });
+		const result = await link(CHAIR_TO_WINTER, apiKeyCredentials(), { continueOnFail: true });
 		expect(failure(result.items[0])).toEqual({
 			error: 'Unicat answered 422: Validation error',
 			description: 'Unicat error 1001 (Validation error). Details: {"ordering":"unknown"}',
@@ -402,14 +385,10 @@ describe('Unicat Link is not idempotent', () => {
 
 	test('connection reset before an answer: also not repeated (from the client it may have arrived)', async () => {
 		sandbox.addFault({ vendor: 'unicat', path: LINK_PATH, fault: { kind: 'reset-before' } });
-		const result = await link([{ record: R.chair, parent: R.winter }], apiKeyCredentials(), { continueOnFail: true });
+		const result = await link(CHAIR_TO_WINTER, apiKeyCredentials(), { continueOnFail: true });
 
 		expect(sandbox.injected['reset-before']).toBe(1);
-		expect(failure(result.items[0])).toEqual({
-			error: 'The connection to Unicat was dropped before it answered',
-			description: expect.stringContaining('Unicat may have made the linked copy'),
-			httpCode: undefined,
-		});
+		expectFailure(result.items[0], 'The connection to Unicat was dropped before it answered', 'Unicat may have made the linked copy', undefined);
 		expect(linkRequests()).toHaveLength(1);
 		// The sandbox reset before processing, so no copy exists; the node could not know that.
 		expect(unicatCopiesOf(state(), R.chair)).toHaveLength(0);
@@ -420,16 +399,12 @@ describe('Unicat Link is not idempotent', () => {
 		const result = await runNode({
 			node: 'unicat',
 			parameters: { ...mappedLink, options: { timeout: 300, maxRetries: 3 } },
-			items: [{ record: R.chair, parent: R.winter }],
+			items: CHAIR_TO_WINTER,
 			credentials: apiKeyCredentials(),
 			continueOnFail: true,
 		});
 
-		expect(failure(result.items[0])).toEqual({
-			error: 'Unicat did not answer within 300 ms (Timeout option)',
-			description: expect.stringContaining('Unicat may have made the linked copy'),
-			httpCode: undefined,
-		});
+		expectFailure(result.items[0], 'Unicat did not answer within 300 ms (Timeout option)', 'Unicat may have made the linked copy', undefined);
 		await new Promise((resolve) => setTimeout(resolve, 1600));
 		expect(linkRequests()).toHaveLength(1);
 		expect(unicatCopiesOf(state(), R.chair)).toHaveLength(1);
@@ -445,20 +420,16 @@ describe('Unicat Link is not idempotent', () => {
 				body: { success: false, result: { code: 503, message: 'Service unavailable', info: {} }, data: {} },
 			},
 		});
-		const result = await link([{ record: R.chair, parent: R.winter }], apiKeyCredentials(), { continueOnFail: true });
+		const result = await link(CHAIR_TO_WINTER, apiKeyCredentials(), { continueOnFail: true });
 
-		expect(failure(result.items[0])).toEqual({
-			error: 'Unicat answered 503: Service unavailable',
-			description: expect.stringContaining('Unicat may have made the linked copy'),
-			httpCode: '503',
-		});
+		expectFailure(result.items[0], 'Unicat answered 503: Service unavailable', 'Unicat may have made the linked copy', '503');
 		expect(linkRequests()).toHaveLength(1);
 		expect(unicatCopiesOf(state(), R.chair)).toHaveLength(0);
 	});
 
 	test('429 is retried (Unicat did nothing) and exactly one copy is made', async () => {
 		sandbox.addFault({ vendor: 'unicat', path: LINK_PATH, times: 2, fault: { kind: 'status', ...toFault(unicatSandbox.rateLimited(0)) } });
-		const result = await link([{ record: R.chair, parent: R.winter }], apiKeyCredentials());
+		const result = await link(CHAIR_TO_WINTER, apiKeyCredentials());
 
 		expect(result.error).toBeUndefined();
 		expect(result.items[0].json.gid).toBe(unicatCreatedGid(1));
@@ -476,7 +447,7 @@ describe('Unicat Link is not idempotent', () => {
 		const result = await runNode({
 			node: 'unicat',
 			parameters: { ...mappedLink, options: { maxRetries: 2 } },
-			items: [{ record: R.chair, parent: R.winter }],
+			items: CHAIR_TO_WINTER,
 			credentials: store,
 			continueOnFail: true,
 		});
@@ -510,9 +481,7 @@ describe('Unicat input validation', () => {
 		const result = await runNode({
 			node: 'unicat',
 			parameters: {
-				operation: 'link',
-				record: R.chair,
-				parent: R.winter,
+				...CHAIR_TO_WINTER_LINK,
 				ordering: '={{$json.ordering}}',
 				options: { languages: '={{$json.languages}}' },
 			},
@@ -555,7 +524,7 @@ describe('Unicat input validation', () => {
 	test('an invalid Project GID in the credential fails before anything is sent', async () => {
 		const store = apiKeyCredentials();
 		store.set('recordLinksUnicatApi', { ...store.get('recordLinksUnicatApi'), projectGid: '../../admin' });
-		const result = await link([{ record: R.chair, parent: R.winter }], store);
+		const result = await link(CHAIR_TO_WINTER, store);
 		expect(result.error?.message).toContain('The Project GID in the Unicat credential must be a GID');
 		expect(sandbox.requestsFor('unicat')).toHaveLength(0);
 	});

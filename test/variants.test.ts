@@ -12,11 +12,12 @@ import { testCredential } from './harness/credential-test';
 import { CredentialStore, runNode, type RunResult } from './harness/engine';
 import { listSearch } from './harness/load-options';
 import { useSandbox } from './harness/use-sandbox';
+import { credentialFields, vendorCase } from './harness/vendor-cases';
 import { DATAGOL, DATAGOL_SERVICE_TOKEN, DATAGOL_VARIANTS, dataGolLinkKey } from './sandbox/datagol';
 import { DEVREV_TOKEN, DEVREV_VARIANTS } from './sandbox/devrev';
 import { FAIRCOM_PASSWORD, FAIRCOM_USERNAME, FAIRCOM_VARIANTS, listLinks } from './sandbox/faircom';
 import { TULIP, TULIP_API_KEY, TULIP_API_SECRET, TULIP_VARIANTS, tulipLinkKey } from './sandbox/tulip';
-import { UNICAT_API_KEY, UNICAT_ORDERING, UNICAT_PROJECT_GID, UNICAT_RECORDS, UNICAT_VARIANTS } from './sandbox/unicat';
+import { UNICAT_API_KEY, UNICAT_ORDERING, UNICAT_RECORDS, UNICAT_VARIANTS } from './sandbox/unicat';
 
 const sandbox = useSandbox();
 
@@ -36,7 +37,7 @@ const store = (type: string, data: ICredentialDataDecryptedObject) => {
 // DevRev -------------------------------------------------------------------------------------------
 const issue = (n: number) => `don:core:dvrv-us-1:devo/0:issue/${n}`;
 const ticket = (n: number) => `don:core:dvrv-us-1:devo/0:ticket/${n}`;
-const devRevCredentials = (token = DEVREV_TOKEN) => store('recordLinksDevRevApi', { token, baseUrl: sandbox.baseUrl('devrev') });
+const devRevCredentials = (token = DEVREV_TOKEN) => vendorCase('devrev').credentials(sandbox.baseUrl('devrev'), { token });
 const devRev = async (parameters: INodeParameters, items: IDataObject[], continueOnFail = true) =>
 	await runNode({ node: 'devRev', parameters, items, credentials: devRevCredentials(), continueOnFail });
 const devRevLink = (extra: IDataObject = {}) =>
@@ -236,14 +237,7 @@ describe.each(TULIP_VARIANTS.tableLinkColumns)('Tulip, table link columns %s', (
 });
 
 // Unicat: its 429 ------------------------------------------------------------------------------------
-const unicatCredentialData = (apiKey = UNICAT_API_KEY) => ({
-	baseUrl: sandbox.baseUrl('unicat'),
-	projectGid: UNICAT_PROJECT_GID,
-	authMethod: 'apiKey',
-	apiKey,
-	jwtToken: '',
-	sessionToken: '',
-});
+const unicatCredentialData = (apiKey = UNICAT_API_KEY) => credentialFields('unicat', sandbox.baseUrl('unicat'), { apiKey });
 
 describe.each(UNICAT_VARIANTS.rateLimit)('Unicat, a 429 answered %s', (rateLimit) => {
 	test('Link waits a 429 out and makes each copy exactly once', async () => {
@@ -273,17 +267,8 @@ describe.each(UNICAT_VARIANTS.rateLimit)('Unicat, a 429 answered %s', (rateLimit
 });
 
 // FairCom: a refused login, an expired token, listLabels' shape ------------------------------------
-const fairComCredentials = (password = FAIRCOM_PASSWORD) =>
-	store('recordLinksFairComApi', {
-		endpoint: `${sandbox.baseUrl('faircom')}/api`,
-		authentication: 'password',
-		username: FAIRCOM_USERNAME,
-		password,
-		authToken: '',
-		ignoreSslIssues: false,
-		// Each test counts its own sessions: one per execution, ended every time.
-		session: 'perExecution',
-	});
+/** Each test counts its own sessions: the sandbox credential has one per execution, ended every time. */
+const fairComCredentials = (password = FAIRCOM_PASSWORD) => vendorCase('faircom').credentials(sandbox.baseUrl('faircom'), { password });
 const fairComLink = (ids: string, password?: string) =>
 	runNode({
 		node: 'fairCom',

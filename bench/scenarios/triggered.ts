@@ -6,7 +6,8 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { CredentialStore } from '../../test/harness/engine';
-import { type VendorCase, vendorCases } from '../../test/harness/vendor-cases';
+import { type VendorKey, VENDORS } from '../../scripts/vendors';
+import { type VendorCase, vendorCase as caseOf } from '../../test/harness/vendor-cases';
 import { DATAGOL, DATAGOL_JWT } from '../../test/sandbox/datagol';
 import { DEVREV_TOKEN } from '../../test/sandbox/devrev';
 import { FAIRCOM_PASSWORD, FAIRCOM_PERMANENT_TOKEN, FAIRCOM_USERNAME } from '../../test/sandbox/faircom';
@@ -43,7 +44,6 @@ interface Measured {
 	firstError?: string;
 }
 
-const caseOf = (vendor: string): VendorCase => vendorCases.find((each) => each.vendor === vendor)!;
 
 function quantile(values: number[], q: number): number {
 	const sorted = [...values].sort((a, b) => a - b);
@@ -92,7 +92,7 @@ function fairComEnvelope(action: string, params: INodeParameters | undefined, au
 	return JSON.stringify({ api, action, ...(params ? { params } : {}), ...(authToken !== undefined ? { authToken } : {}) });
 }
 
-function seriesFor(context: BenchContext, vendor: string): Series[] {
+function seriesFor(context: BenchContext, vendor: VendorKey): Series[] {
 	const { sandbox } = context;
 	const vendorCase = caseOf(vendor);
 	const base = sandbox.baseUrl(vendor);
@@ -224,7 +224,7 @@ function seriesFor(context: BenchContext, vendor: string): Series[] {
 	}
 }
 
-async function measureVendor(context: BenchContext, vendor: string): Promise<Array<[Series, Measured]>> {
+async function measureVendor(context: BenchContext, vendor: VendorKey): Promise<Array<[Series, Measured]>> {
 	const { sandbox } = context;
 	const series = seriesFor(context, vendor);
 	await sandbox.prepare(LATENCY_MS);
@@ -258,7 +258,7 @@ export async function triggeredScenario(context: BenchContext): Promise<Scenario
 	const rows: string[][] = [];
 	const notes: string[] = [];
 	let fairComCalls = NaN;
-	for (const vendor of ['devrev', 'datagol', 'tulip', 'unicat', 'faircom']) {
+	for (const { key: vendor } of VENDORS) {
 		context.log(`triggered: ${vendor}`);
 		const results = await measureVendor(context, vendor);
 		for (const [each, result] of results) {

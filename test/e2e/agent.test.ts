@@ -8,32 +8,22 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import {
-	AGENT_EXAMPLE,
-	executeWorkflow,
-	type ExecutionResult,
-	freePort,
-	importCredentials,
-	importWorkflows,
-	installPack,
-	type N8nOptions,
-	nodeOutput,
-	PACKAGE_NAME,
-	presentVendors,
-	readWorkflow,
-	sandboxCredentials,
-	VENDORS,
-} from '../../scripts/n8n-runtime';
+import { AGENT_EXAMPLE, presentVendors, readWorkflow, sandboxCredentials } from '../../scripts/examples';
+import { executeWorkflow, type ExecutionResult, importCredentials, importWorkflows, type N8nOptions, nodeOutput } from '../../scripts/n8n-cli';
+import { installPack } from '../../scripts/pack';
+import { freePort } from '../../scripts/ports';
+import { PACKAGE_NAME } from '../../scripts/project';
+import { type VendorKey, VENDORS } from '../../scripts/vendors';
 import { modelCredential } from '../../scripts/sandboxed-n8n';
 import { AGENT_EXAMPLE_LINKS, AGENT_EXAMPLE_PLAN } from '../model/agent-example';
 import { type ChatTool, MODEL_STUB_API_KEY, type ModelStub, startModelStub } from '../model/openai-stub';
-import { startSandbox, vendorModules, type VendorSandbox } from '../sandbox';
+import { startSandbox, type VendorSandbox } from '../sandbox';
 import { DATAGOL_SERVICE_TOKEN } from '../sandbox/datagol';
 import { DEVREV_TOKEN } from '../sandbox/devrev';
 import { FAIRCOM_PASSWORD } from '../sandbox/faircom';
 import { TULIP_API_KEY, TULIP_API_SECRET } from '../sandbox/tulip';
 import { UNICAT_API_KEY, UNICAT_RECORDS } from '../sandbox/unicat';
-import { vendorCases } from './vendors';
+import { vendorCase, vendorCases } from './vendors';
 
 /** What the model is offered, kept in the repo so that a change to a tool's description or schema shows in review. */
 const OFFERED_TOOLS_FILE = join(__dirname, 'agent-tools.json');
@@ -46,7 +36,7 @@ let model: ModelStub;
 let userFolder: string;
 let n8n: N8nOptions;
 
-const links = (key: string) => vendorCases.find((vendorCase) => vendorCase.key === key)!.links(sandbox);
+const links = (key: VendorKey) => vendorCase(key).links(sandbox);
 
 /** Every link in the sandbox, by vendor. */
 function allLinks(): Record<string, string[]> {
@@ -101,7 +91,7 @@ beforeAll(async () => {
 	userFolder = mkdtempSync(join(tmpdir(), 'record-links-agent-'));
 	await installPack(userFolder, tarball);
 	n8n = { userFolder, brokerPort: await freePort() };
-	const vendors = presentVendors(Object.keys(vendorModules));
+	const vendors = presentVendors();
 	await importCredentials([...sandboxCredentials(vendors, sandbox.url), modelCredential(model.url)], n8n);
 	await importWorkflows([workflow], n8n);
 }, 300_000);
@@ -131,7 +121,7 @@ test('the agent links exactly the records asked for, and gets one readable resul
 	// The model saw five tool results, one per call, each the tool node's output item(s) as JSON.
 	const calls = model.toolResults();
 	expect(calls.map((call) => call.name).sort()).toEqual([...TOOLS].sort());
-	const byVendor = (key: string, link: string) => vendorCases.find((vendorCase) => vendorCase.key === key)!.linkOutput(sandbox, link);
+	const byVendor = (key: VendorKey, link: string) => vendorCase(key).linkOutput(sandbox, link);
 	expect(toolResults()).toEqual({
 		Link_DevRev_objects: [byVendor('devrev', 'ISS-1->TKT-2')],
 		Link_DataGOL_order_to_customer: [byVendor('datagol', '1->11')],
@@ -200,8 +190,10 @@ test('bad tool arguments come back to the agent as clear errors, nothing is sent
 		Label_FairCom_orders_as_priority: [{ error: 'Invalid "Record IDs" › #2 in item 0: -7 is outside 0–2147483647' }],
 	});
 	// Nothing reached a vendor (FairCom's session is made before the ids are checked, and ended after).
-	for (const key of ['devrev', 'datagol', 'tulip', 'unicat']) expect({ key, requests: sandbox.requestsFor(key) }).toEqual({ key, requests: [] });
-	expect(allLinks()).toEqual({ devrev: [], datagol: [], tulip: [], unicat: [], faircom: [] });
+	for (const { key } of VENDORS.filter((vendor) => vendor.key !== 'faircom')) {
+		expect({ key, requests: sandbox.requestsFor(key) }).toEqual({ key, requests: [] });
+	}
+	expect(allLinks()).toEqual(Object.fromEntries(VENDORS.map((vendor) => [vendor.key, []])));
 
 	const seenByModel = JSON.stringify(model.requests);
 	for (const secret of secrets()) expect({ secret, seen: seenByModel.includes(secret) }).toEqual({ secret, seen: false });
@@ -223,7 +215,7 @@ test("a vendor's refusal comes back to the agent as the vendor's message, and th
 	expect(links('tulip')).toEqual(['ORD-1001->PRT-17']);
 	expect(links('unicat')).toEqual([]);
 	const results = toolResults();
-	expect(results.Link_Tulip_order_to_part).toEqual([vendorCases.find((vendorCase) => vendorCase.key === 'tulip')!.linkOutput(sandbox, 'ORD-1001->PRT-17')]);
+	expect(results.Link_Tulip_order_to_part).toEqual([vendorCase('tulip').linkOutput(sandbox, 'ORD-1001->PRT-17')]);
 	// Unicat's 422 body, as the sandbox sends it, reaches the agent.
 	expect(results.Place_Unicat_product_in_collection).toEqual([{ error: "Unicat answered 422: Unprocessable entity - parent record doesn't exist" }]);
 });

@@ -8,20 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import {
-	DEFAULT_OWNER,
-	freePort,
-	installPack,
-	login,
-	N8N_HOME,
-	type N8nServer,
-	PACKAGE_NAME,
-	readPackageJson,
-	ROOT,
-	setupOwner,
-	startN8nServer,
-	VENDORS,
-} from '../../scripts/n8n-runtime';
+import { N8N_HOME } from '../../scripts/n8n-install';
+import { DEFAULT_OWNER, login, type N8nServer, setupOwner, startN8nServer } from '../../scripts/n8n-server';
+import { installPack } from '../../scripts/pack';
+import { freePort } from '../../scripts/ports';
+import { PACKAGE_NAME, readPackageJson, ROOT } from '../../scripts/project';
+import { VENDORS } from '../../scripts/vendors';
 
 interface TypeDescription {
 	name: string;

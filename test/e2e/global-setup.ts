@@ -1,4 +1,5 @@
-import { buildPack, ensureN8n, packPack } from '../../scripts/n8n-runtime';
+import { ensureN8n } from '../../scripts/n8n-install';
+import { buildPack, packPack } from '../../scripts/pack';
 import { ensureVerdaccio } from './registry';
 
 /** Builds and packs the pack and makes sure n8n is installed, before any e2e test file runs. */

@@ -17,23 +17,15 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import {
-	DEFAULT_OWNER,
-	freePort,
-	login,
-	type N8nServer,
-	PACKAGE_NAME,
-	readPackageJson,
-	run,
-	sandboxCredentials,
-	setupOwner,
-	startN8nServer,
-	VENDORS,
-	webhookNode,
-} from '../../scripts/n8n-runtime';
+import { sandboxCredentials, webhookNode } from '../../scripts/examples';
+import { DEFAULT_OWNER, login, type N8nServer, setupOwner, startN8nServer } from '../../scripts/n8n-server';
+import { freePort } from '../../scripts/ports';
+import { run } from '../../scripts/processes';
+import { PACKAGE_NAME, readPackageJson } from '../../scripts/project';
+import { vendorInfo, VENDORS } from '../../scripts/vendors';
 import { startSandbox, type VendorSandbox } from '../sandbox';
 import { type LocalRegistry, startRegistry } from './registry';
-import { vendorCases } from './vendors';
+import { vendorCase } from './vendors';
 
 const NEWER_VERSION = '1.0.1-test';
 const CUSTOM_REGISTRY_FEATURE = 'feat:communityNodes:customRegistry';
@@ -46,8 +38,8 @@ interface InstalledPackage {
 	installedNodes: Array<{ name: string; type: string }>;
 }
 
-const devRev = VENDORS.find((vendor) => vendor.key === 'devrev')!;
-const devRevCase = vendorCases.find((vendorCase) => vendorCase.key === 'devrev')!;
+const devRev = vendorInfo('devrev');
+const devRevCase = vendorCase('devrev');
 const packVendors = VENDORS.filter((vendor) => readPackageJson().n8n?.nodes?.includes(vendor.nodeFile));
 const packNodeTypes = packVendors.map((vendor) => `${PACKAGE_NAME}.${vendor.node}`).sort();
 

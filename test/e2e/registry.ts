@@ -10,7 +10,9 @@ import { copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, re
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { hashOf, type Log, ROOT, run, stopGroup } from '../../scripts/n8n-runtime';
+import { hashOf } from '../../scripts/examples';
+import { type Log, run, stopGroup } from '../../scripts/processes';
+import { ROOT } from '../../scripts/project';
 
 const SOURCE_DIR = join(ROOT, 'test', 'e2e', 'registry');
 const INSTALL_DIR = join(ROOT, '.cache', 'verdaccio');

@@ -7,17 +7,18 @@
  * A link is named by a short key (e.g. "ISS-1->TKT-2") that `links(sandbox)` reads from the
  * sandbox's state and `linkOutput(sandbox, key)` turns into the exact output item the node gives.
  */
+import { VENDORS, type VendorKey } from '../../scripts/vendors';
 import type { VendorSandbox } from '../sandbox';
 import { DATAGOL } from '../sandbox/datagol';
 import { TULIP } from '../sandbox/tulip';
-import { UNICAT_RECORDS, type UnicatRecord } from '../sandbox/unicat';
+import { UNICAT_RECORDS, type UnicatRecord, unicatView } from '../sandbox/unicat';
 
 type Item = Record<string, unknown>;
 
 export interface VendorCase {
-	/** The key in scripts/n8n-runtime.ts VENDORS and in the sandbox. */
-	key: string;
-	/** The name of the vendor node in the example workflows. */
+	/** The vendor's key in the registry (scripts/vendors.ts) and in the sandbox. */
+	key: VendorKey;
+	/** The name of the vendor node in the example workflows (its display name). */
 	nodeName: string;
 	linkWorkflowId: string;
 	unlinkWorkflowId: string;
@@ -39,17 +40,16 @@ export interface VendorCase {
 	};
 }
 
+/** A vendor's row as written below: what the registry (scripts/vendors.ts) gives is left out. */
+type VendorData = Omit<VendorCase, 'key' | 'nodeName' | 'linkWorkflowId' | 'unlinkWorkflowId'>;
+
 const devRevObject = (displayId: string) => {
 	const [prefix, number] = displayId.split('-');
 	const kind = { ISS: 'issue', TKT: 'ticket' }[prefix] ?? prefix;
 	return `don:core:dvrv-us-1:devo/0:${kind}/${number}`;
 };
 
-const devRevCase: VendorCase = {
-	key: 'devrev',
-	nodeName: 'DevRev',
-	linkWorkflowId: 'exDevRevLink',
-	unlinkWorkflowId: 'exDevRevUnlink',
+const devRevCase: VendorData = {
 	links: (sandbox) =>
 		[...sandbox.state.devrev.links.values()]
 			.map((link) => `${link.source.display_id}->${link.target.display_id}`)
@@ -66,15 +66,15 @@ const devRevCase: VendorCase = {
 		return { id, display_id, link_type, source: end(source), target: end(target), created_date };
 	},
 	unlinkOutput: (_sandbox, linkOutput) => linkOutput.map((item) => ({ ...item, deleted: true })),
-	badInput: {
-		items: [
+	badInput: badInput(
+		[
 			{ source: devRevObject('ISS-11'), target: devRevObject('TKT-12') },
 			{ source: '   ', target: devRevObject('TKT-13') },
 			{ source: 'ISS-14', target: 'TKT-15' },
 		],
-		message: 'Invalid "Source" in item 1: must not be empty',
-		outcome: ['ISS-11->TKT-12', { error: 'Invalid "Source" in item 1: must not be empty' }, 'ISS-14->TKT-15'],
-	},
+		'Invalid "Source" in item 1: must not be empty',
+		['ISS-11->TKT-12', 'ISS-14->TKT-15'],
+	),
 };
 
 /** Link output → unlink output for vendors that echo the pair: `operation` and `linked` change. */
@@ -85,21 +85,25 @@ const echoUnlink = (linkOutput: Item[]) =>
 		return unlinked;
 	});
 
+/** The links of a vendor whose sandbox keeps them as "…|…|end|end" keys, as "end->end". */
+const pairKeys = (links: Iterable<string>) =>
+	[...links]
+		.map((key) => key.split('|'))
+		.map(([, , from, to]) => `${from}->${to}`)
+		.sort();
+
+/** Bad input: the second of three items is bad and fails with `message`; the first and the third make the links `before` and `after`. */
+function badInput(items: Item[], message: string, [before, after]: [string, string]): VendorCase['badInput'] {
+	return { items, message, outcome: [before, { error: message }, after] };
+}
+
 function mustHave(links: string[], key: string, vendor: string): void {
 	if (!links.includes(key)) throw new Error(`No ${vendor} link ${key} in the sandbox (it has ${links.join(', ') || 'none'})`);
 }
 
 /** DataGOL: rows of Orders linked to Customers through the orders' customer LINK column; key "order->customer". */
-const dataGolCase: VendorCase = {
-	key: 'datagol',
-	nodeName: 'DataGOL',
-	linkWorkflowId: 'exDataGolLink',
-	unlinkWorkflowId: 'exDataGolUnlink',
-	links: (sandbox) =>
-		[...sandbox.state.datagol.links]
-			.map((key) => key.split('|'))
-			.map(([, , source, destination]) => `${source}->${destination}`)
-			.sort(),
+const dataGolCase: VendorData = {
+	links: (sandbox) => pairKeys(sandbox.state.datagol.links),
 	exampleLinks: ['1->11', '2->12', '3->11'],
 	linkOutput(sandbox, key) {
 		mustHave(dataGolCase.links(sandbox), key, 'DataGOL');
@@ -115,28 +119,20 @@ const dataGolCase: VendorCase = {
 		};
 	},
 	unlinkOutput: (_sandbox, linkOutput) => echoUnlink(linkOutput),
-	badInput: {
-		items: [
+	badInput: badInput(
+		[
 			{ orderId: 4, customerId: 13 },
 			{ orderId: -1, customerId: 13 },
 			{ orderId: 5, customerId: 14 },
 		],
-		message: 'Invalid "Source Record ID" in item 1: must be a non-negative whole number (a row ID)',
-		outcome: ['4->13', { error: 'Invalid "Source Record ID" in item 1: must be a non-negative whole number (a row ID)' }, '5->14'],
-	},
+		'Invalid "Source Record ID" in item 1: must be a non-negative whole number (a row ID)',
+		['4->13', '5->14'],
+	),
 };
 
 /** Tulip: orders linked to parts through a table link; key "order->part". */
-const tulipCase: VendorCase = {
-	key: 'tulip',
-	nodeName: 'Tulip',
-	linkWorkflowId: 'exTulipLink',
-	unlinkWorkflowId: 'exTulipUnlink',
-	links: (sandbox) =>
-		[...sandbox.state.tulip.links]
-			.map((key) => key.split('|'))
-			.map(([, , left, right]) => `${left}->${right}`)
-			.sort(),
+const tulipCase: VendorData = {
+	links: (sandbox) => pairKeys(sandbox.state.tulip.links),
 	exampleLinks: ['ORD-1001->PRT-17', 'ORD-1001->PRT-23', 'ORD-1002->PRT-17'],
 	linkOutput(sandbox, key) {
 		mustHave(tulipCase.links(sandbox), key, 'Tulip');
@@ -144,44 +140,19 @@ const tulipCase: VendorCase = {
 		return { operation: 'link', tableLinkId: TULIP.ordersParts, leftRecord, rightRecord, linked: true };
 	},
 	unlinkOutput: (_sandbox, linkOutput) => echoUnlink(linkOutput),
-	badInput: {
-		items: [
+	badInput: badInput(
+		[
 			{ order: 'ORD-2001', part: 'PRT-5' },
 			{ order: '', part: 'PRT-6' },
 			{ order: 'ORD-2002', part: 'PRT-7' },
 		],
-		message: 'Invalid "Left Record" in item 1: must not be empty',
-		outcome: ['ORD-2001->PRT-5', { error: 'Invalid "Left Record" in item 1: must not be empty' }, 'ORD-2002->PRT-7'],
-	},
+		'Invalid "Left Record" in item 1: must not be empty',
+		['ORD-2001->PRT-5', 'ORD-2002->PRT-7'],
+	),
 };
 
 const unicatName = (gid: string) =>
 	Object.entries(UNICAT_RECORDS).find(([, candidate]) => candidate === gid)?.[0] ?? gid;
-
-/** Unicat's view of a record (as its API returns it in `data.records`), from the sandbox's state. */
-function unicatView(sandbox: VendorSandbox, record: UnicatRecord): Item {
-	const { records } = sandbox.state.unicat;
-	const path: string[] = [];
-	for (let gid = record.parent; gid; gid = records.get(gid)?.parent ?? null) path.unshift(gid);
-	return {
-		gid: record.gid,
-		canonical: record.canonical,
-		parent: record.parent,
-		backup_of: null,
-		is_link: record.is_link,
-		is_deleted: false,
-		treelevel: path.length,
-		path,
-		title: { ...record.title },
-		channels: [],
-		childs: [...record.childs],
-		childcount: record.childs.length,
-		definition: record.definition,
-		fields: record.fields,
-		created_on: record.created_on,
-		updated_on: record.updated_on,
-	};
-}
 
 /** The linked copies the tests made (not the seeded one), by key "record->parent" (names of seeded records). */
 function unicatCopies(sandbox: VendorSandbox): Map<string, UnicatRecord> {
@@ -192,11 +163,7 @@ function unicatCopies(sandbox: VendorSandbox): Map<string, UnicatRecord> {
 }
 
 /** Unicat: a link is a linked copy of a product record placed under a collection; key "product->collection". */
-const unicatCase: VendorCase = {
-	key: 'unicat',
-	nodeName: 'Unicat',
-	linkWorkflowId: 'exUnicatLink',
-	unlinkWorkflowId: 'exUnicatUnlink',
+const unicatCase: VendorData = {
 	links: (sandbox) => [...unicatCopies(sandbox).keys()].sort(),
 	exampleLinks: ['chair->summer', 'table->winter'],
 	linkOutput(sandbox, key) {
@@ -208,36 +175,28 @@ const unicatCase: VendorCase = {
 			canonical: copy.canonical,
 			is_link: true,
 			source: copy.canonical,
-			record: unicatView(sandbox, copy),
-			parentRecord: unicatView(sandbox, sandbox.state.unicat.records.get(copy.parent)!),
+			record: unicatView(sandbox.state.unicat, copy),
+			parentRecord: unicatView(sandbox.state.unicat, sandbox.state.unicat.records.get(copy.parent)!),
 		};
 	},
 	unlinkOutput: (sandbox, linkOutput) =>
 		linkOutput.map((item) => {
 			const record = sandbox.state.unicat.records.get(item.gid as string)!;
-			return { gid: record.gid, parent: record.parent, canonical: record.gid, is_link: false, record: unicatView(sandbox, record) };
+			return { gid: record.gid, parent: record.parent, canonical: record.gid, is_link: false, record: unicatView(sandbox.state.unicat, record) };
 		}),
-	badInput: {
-		items: [
+	badInput: badInput(
+		[
 			{ product: UNICAT_RECORDS.chair, collection: UNICAT_RECORDS.summer },
 			{ product: 'not-a-gid', collection: UNICAT_RECORDS.winter },
 			{ product: UNICAT_RECORDS.table, collection: UNICAT_RECORDS.winter },
 		],
-		message: 'Invalid "Record" in item 1: must be a Unicat GID (a UUID such as f2e64fe0-9ffa-4d9a-8750-d561d6542453)',
-		outcome: [
-			'chair->summer',
-			{ error: 'Invalid "Record" in item 1: must be a Unicat GID (a UUID such as f2e64fe0-9ffa-4d9a-8750-d561d6542453)' },
-			'table->winter',
-		],
-	},
+		'Invalid "Record" in item 1: must be a Unicat GID (a UUID such as f2e64fe0-9ffa-4d9a-8750-d561d6542453)',
+		['chair->summer', 'table->winter'],
+	),
 };
 
 /** FairCom: the label status/priority linked to order records; key "table/id group:name". */
-const fairComCase: VendorCase = {
-	key: 'faircom',
-	nodeName: 'FairCom',
-	linkWorkflowId: 'exFairComLink',
-	unlinkWorkflowId: 'exFairComUnlink',
+const fairComCase: VendorData = {
 	links: (sandbox) =>
 		[...sandbox.state.faircom.links.values()].map((link) => `${link.tableName}/${link.id} ${link.group}:${link.name}`).sort(),
 	exampleLinks: ['orders/1 status:priority', 'orders/7 status:priority', 'orders/42 status:priority'],
@@ -247,15 +206,31 @@ const fairComCase: VendorCase = {
 		return { operation: 'link', labels: [{ group, name }], tableName, ids: [Number(id)], linked: true };
 	},
 	unlinkOutput: (_sandbox, linkOutput) => echoUnlink(linkOutput),
-	badInput: {
-		items: [{ orderId: 3 }, { orderId: -7 }, { orderId: 4 }],
-		message: 'Invalid "Record IDs" › #1 in item 1: -7 is outside 0–2147483647',
-		outcome: [
-			'orders/3 status:priority',
-			{ error: 'Invalid "Record IDs" › #1 in item 1: -7 is outside 0–2147483647' },
-			'orders/4 status:priority',
-		],
-	},
+	badInput: badInput(
+		[{ orderId: 3 }, { orderId: -7 }, { orderId: 4 }],
+		'Invalid "Record IDs" › #1 in item 1: -7 is outside 0–2147483647',
+		['orders/3 status:priority', 'orders/4 status:priority'],
+	),
 };
 
-export const vendorCases: VendorCase[] = [devRevCase, dataGolCase, tulipCase, unicatCase, fairComCase];
+const data: Record<VendorKey, VendorData> = {
+	devrev: devRevCase,
+	datagol: dataGolCase,
+	tulip: tulipCase,
+	unicat: unicatCase,
+	faircom: fairComCase,
+};
+
+/** The table, one row per vendor of the registry. */
+export const vendorCases: VendorCase[] = VENDORS.map((vendor) => ({
+	key: vendor.key,
+	nodeName: vendor.displayName,
+	linkWorkflowId: vendor.linkWorkflowId,
+	unlinkWorkflowId: vendor.unlinkWorkflowId,
+	...data[vendor.key],
+}));
+
+/** The case of one vendor. */
+export function vendorCase(key: VendorKey): VendorCase {
+	return vendorCases.find((each) => each.key === key)!;
+}

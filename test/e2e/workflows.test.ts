@@ -6,27 +6,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import {
-	executeWorkflow,
-	exampleFiles,
-	type ExecutionResult,
-	freePort,
-	importCredentials,
-	importWorkflows,
-	installPack,
-	type N8nOptions,
-	nodeOutput,
-	presentVendors,
-	readPackageJson,
-	readWorkflow,
-	sandboxCredentials,
-	VENDORS,
-	type WorkflowJson,
-} from '../../scripts/n8n-runtime';
-import { startSandbox, vendorModules, type VendorSandbox } from '../sandbox';
+import { exampleFiles, presentVendors, readWorkflow, sandboxCredentials, type WorkflowJson } from '../../scripts/examples';
+import { executeWorkflow, type ExecutionResult, importCredentials, importWorkflows, type N8nOptions, nodeOutput } from '../../scripts/n8n-cli';
+import { installPack } from '../../scripts/pack';
+import { freePort } from '../../scripts/ports';
+import { readPackageJson } from '../../scripts/project';
+import { VENDORS } from '../../scripts/vendors';
+import { startSandbox, type VendorSandbox } from '../sandbox';
 import { type VendorCase, vendorCases } from './vendors';
 
-const present = presentVendors(Object.keys(vendorModules));
+const present = presentVendors();
 const cases = vendorCases.filter((vendorCase) => present.some((vendor) => vendor.key === vendorCase.key));
 
 let sandbox: VendorSandbox;

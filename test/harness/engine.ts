@@ -145,6 +145,16 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	}
 }
 
+/** The URLs of the n8n instance the nodes run in, as n8n gives them to a node (nothing listens there). */
+export const INSTANCE_URLS = {
+	restApiUrl: 'http://localhost:5678/rest',
+	instanceBaseUrl: 'http://localhost:5678',
+	formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
+	webhookBaseUrl: 'http://localhost:5678/webhook',
+	webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
+	webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
+};
+
 /** Resolves `={{…}}` values against `$credentials`, as n8n does for declarative credentials. */
 function resolveCredentialValue(
 	value: string,
@@ -217,6 +227,24 @@ export interface RunResult {
 	run: IRun;
 }
 
+/** How a vendor's test runs an operation: with these Options, Continue On Fail, other credentials. */
+export interface OperationRun {
+	options?: IDataObject;
+	continueOnFail?: boolean;
+	store?: CredentialStore;
+}
+
+/** Runs `node` with `parameters` (and `options` as its Options when given) over `items`. */
+export async function runOperation(
+	node: string,
+	parameters: INodeParameters,
+	items: IDataObject[],
+	{ options, continueOnFail = false, store }: OperationRun,
+): Promise<RunResult> {
+	const withOptions = { ...parameters, ...(options ? { options } : {}) } as INodeParameters;
+	return await runNode({ node, parameters: withOptions, items, credentials: store, continueOnFail });
+}
+
 let executionCount = 0;
 
 export async function runNode(options: RunOptions): Promise<RunResult> {
@@ -272,12 +300,7 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 		hooks,
 		variables: {},
 		currentNodeExecutionIndex: 0,
-		restApiUrl: 'http://localhost:5678/rest',
-		instanceBaseUrl: 'http://localhost:5678',
-		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
-		webhookBaseUrl: 'http://localhost:5678/webhook',
-		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
-		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
+		...INSTANCE_URLS,
 		executeWorkflow: async () => {
 			throw new Error('Not used by the pack');
 		},

@@ -18,7 +18,7 @@ import type {
 } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
-import { type CredentialStore, nodeTypeRegistry, TestCredentialsHelper } from './engine';
+import { type CredentialStore, INSTANCE_URLS, nodeTypeRegistry, TestCredentialsHelper } from './engine';
 import { recordSecret, recordSeen, serialize } from './leaks';
 import { credentialTypes, nodeTypes } from './registry';
 
@@ -56,12 +56,7 @@ function contextFor(call: PickerCall, method: string): ILoadOptionsFunctions {
 		credentialsHelper: new TestCredentialsHelper(call.credentials),
 		currentNodeParameters: structuredClone(call.parameters),
 		variables: {},
-		restApiUrl: 'http://localhost:5678/rest',
-		instanceBaseUrl: 'http://localhost:5678',
-		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
-		webhookBaseUrl: 'http://localhost:5678/webhook',
-		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
-		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
+		...INSTANCE_URLS,
 	} as unknown as IWorkflowExecuteAdditionalData;
 	return new LoadOptionsContext(workflow, workflow.nodes['Temp-Node'], additionalData, call.path ?? `parameters.${method}`);
 }

@@ -1,29 +1,22 @@
-/** The built pack (dist/), as n8n loads it: every node and credential type by name. */
+/** The built pack (dist/), as n8n loads it: every node and credential type of the registry by name. */
+import { join } from 'node:path';
+
 import type { ICredentialType, INodeType } from 'n8n-workflow';
 
-import { RecordLinksDataGolApi } from '../../dist/credentials/RecordLinksDataGolApi.credentials';
-import { RecordLinksDevRevApi } from '../../dist/credentials/RecordLinksDevRevApi.credentials';
-import { RecordLinksFairComApi } from '../../dist/credentials/RecordLinksFairComApi.credentials';
-import { RecordLinksTulipApi } from '../../dist/credentials/RecordLinksTulipApi.credentials';
-import { RecordLinksUnicatApi } from '../../dist/credentials/RecordLinksUnicatApi.credentials';
-import { DataGol } from '../../dist/nodes/DataGol/DataGol.node';
-import { DevRev } from '../../dist/nodes/DevRev/DevRev.node';
-import { FairCom } from '../../dist/nodes/FairCom/FairCom.node';
-import { Tulip } from '../../dist/nodes/Tulip/Tulip.node';
-import { Unicat } from '../../dist/nodes/Unicat/Unicat.node';
+import { ROOT } from '../../scripts/project';
+import { VENDORS } from '../../scripts/vendors';
 
-export const nodeTypes: Record<string, INodeType> = {
-	devRev: new DevRev(),
-	dataGol: new DataGol(),
-	tulip: new Tulip(),
-	unicat: new Unicat(),
-	fairCom: new FairCom(),
-};
+/** An instance of the class `name` that the built file `file` exports. */
+function load<T>(file: string, name: string): T {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const exported = require(join(ROOT, file)) as Record<string, new () => T>;
+	return new exported[name]();
+}
 
-export const credentialTypes: Record<string, ICredentialType> = {
-	recordLinksDevRevApi: new RecordLinksDevRevApi(),
-	recordLinksDataGolApi: new RecordLinksDataGolApi(),
-	recordLinksTulipApi: new RecordLinksTulipApi(),
-	recordLinksUnicatApi: new RecordLinksUnicatApi(),
-	recordLinksFairComApi: new RecordLinksFairComApi(),
-};
+export const nodeTypes: Record<string, INodeType> = Object.fromEntries(
+	VENDORS.map((vendor) => [vendor.node, load<INodeType>(vendor.nodeFile, vendor.nodeClass)]),
+);
+
+export const credentialTypes: Record<string, ICredentialType> = Object.fromEntries(
+	VENDORS.map((vendor) => [vendor.credentialType, load<ICredentialType>(vendor.credentialFile, vendor.credentialClass)]),
+);

@@ -4,9 +4,10 @@
  * in the sandbox's state, which request is the link call, whether it is idempotent, and what the
  * vendor's error bodies look like. The tests are written once over this table.
  */
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { vendorModules, type VendorSandbox } from '../sandbox';
+import { type VendorKey, vendorInfo, VENDORS } from '../../scripts/vendors';
+import type { VendorSandbox } from '../sandbox';
 import { DATAGOL, DATAGOL_JWT, dataGolLinkKey } from '../sandbox/datagol';
 import { DEVREV_TOKEN } from '../sandbox/devrev';
 import { FAIRCOM_PASSWORD, FAIRCOM_USERNAME, fairComActions, linkKey, tableKey } from '../sandbox/faircom';
@@ -15,7 +16,7 @@ import { TULIP, TULIP_API_KEY, TULIP_API_SECRET, tulipLinkKey } from '../sandbox
 import { UNICAT_API_KEY, UNICAT_ORDERING, UNICAT_PROJECT_GID, UNICAT_RECORDS, type UnicatRecord } from '../sandbox/unicat';
 import { CredentialStore } from './engine';
 
-export type VendorName = keyof typeof vendorModules;
+export type VendorName = VendorKey;
 
 export interface VendorCase {
 	/** The sandbox's name for the vendor. */
@@ -24,8 +25,11 @@ export interface VendorCase {
 	node: string;
 	/** As the node names the vendor in its messages ("DevRev answered 503: …"). */
 	displayName: string;
-	/** Credentials pointing at `baseUrl` (the sandbox's vendor URL, or a closed port's). */
-	credentials(baseUrl: string): CredentialStore;
+	/**
+	 * Credentials pointing at `baseUrl` (the sandbox's vendor URL, or a closed port's), with `changes`
+	 * to the sandbox credential's fields (a field changed to undefined is left out).
+	 */
+	credentials(baseUrl: string, changes?: IDataObject): CredentialStore;
 	/** Puts into the sandbox what linking pairs 0…n-1 needs (records, tables). */
 	prepare?(sandbox: VendorSandbox, n: number): void;
 	/** Link parameters, mapped from the items, with these Options. */
@@ -40,7 +44,7 @@ export interface VendorCase {
 	totalLinks(sandbox: VendorSandbox): number;
 	/** The path of the link call, below the vendor's prefix (FairCom: the one endpoint). */
 	linkPath: string | RegExp;
-	/** The link calls among the recorded requests. */
+	/** The link calls among the recorded requests (unless told: the requests to `linkPath`). */
 	linkRequests(sandbox: VendorSandbox): SandboxRequest[];
 	/** Requests before the first link call that match `linkPath` too (FairCom's createSession). */
 	faultAfter: number;
@@ -65,6 +69,13 @@ export interface VendorCase {
 	prepareSoak?(sandbox: VendorSandbox): void;
 }
 
+/** A vendor's row as written below: what the registry (scripts/vendors.ts) gives is left out. */
+type VendorData = Omit<VendorCase, 'vendor' | 'node' | 'displayName' | 'credentials' | 'rateLimited' | 'linkRequests'> &
+	Partial<Pick<VendorCase, 'linkRequests'>> & {
+		/** The fields of the vendor's credential for the sandbox at `baseUrl`. */
+		credentialData(baseUrl: string): IDataObject;
+	};
+
 const pad = (n: number) => String(n).padStart(12, '0');
 
 /** Counts keys, for vendors whose state is a list of links. */
@@ -80,15 +91,8 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 const devRevIssue = (i: number) => `don:core:dvrv-us-1:devo/0:issue/${i + 1}`;
 const devRevTicket = (i: number) => `don:core:dvrv-us-1:devo/0:ticket/${i + 1}`;
 
-const devRev: VendorCase = {
-	vendor: 'devrev',
-	node: 'devRev',
-	displayName: 'DevRev',
-	credentials(baseUrl) {
-		const store = new CredentialStore();
-		store.set('recordLinksDevRevApi', { token: DEVREV_TOKEN, baseUrl });
-		return store;
-	},
+const devRev: VendorData = {
+	credentialData: (baseUrl) => ({ token: DEVREV_TOKEN, baseUrl }),
 	parameters: (options) => ({
 		operation: 'link',
 		linkType: 'is_related_to',
@@ -104,7 +108,6 @@ const devRev: VendorCase = {
 	},
 	totalLinks: (sandbox) => sandbox.state.devrev.links.size,
 	linkPath: '/links.create',
-	linkRequests: (sandbox) => sandbox.requestsFor('devrev', '/links.create'),
 	faultAfter: 0,
 	// Not idempotent (DevRev does not document refusing a duplicate), but every lost answer is looked
 	// up first, so for the matrix it repeats what DevRev did not do and never what it did.
@@ -117,22 +120,14 @@ const devRev: VendorCase = {
 		message,
 		...(status >= 500 ? { reference_id: `ref-${status}` } : {}),
 	}),
-	rateLimited: vendorModules.devrev.rateLimited,
 	soakOptions: { concurrency: 16 },
 };
 
 // DataGOL ------------------------------------------------------------------------------------------
 const DATAGOL_PATH = `/noCo/api/v2/workspaces/${DATAGOL.workspaceId}/tables/${DATAGOL.ordersTable}/linkRecordV2`;
 
-const dataGol: VendorCase = {
-	vendor: 'datagol',
-	node: 'dataGol',
-	displayName: 'DataGOL',
-	credentials(baseUrl) {
-		const store = new CredentialStore();
-		store.set('recordLinksDataGolApi', { token: DATAGOL_JWT, authHeader: 'bearer', baseUrl });
-		return store;
-	},
+const dataGol: VendorData = {
+	credentialData: (baseUrl) => ({ token: DATAGOL_JWT, authHeader: 'bearer', baseUrl }),
 	parameters: (options) => ({
 		operation: 'link',
 		workspaceId: DATAGOL.workspaceId,
@@ -151,7 +146,6 @@ const dataGol: VendorCase = {
 		),
 	totalLinks: (sandbox) => sandbox.state.datagol.links.size,
 	linkPath: DATAGOL_PATH,
-	linkRequests: (sandbox) => sandbox.requestsFor('datagol', DATAGOL_PATH),
 	faultAfter: 0,
 	idempotent: true,
 	oneRequest: true,
@@ -163,7 +157,6 @@ const dataGol: VendorCase = {
 		message,
 		path: DATAGOL_PATH,
 	}),
-	rateLimited: vendorModules.datagol.rateLimited,
 	// Smaller batches than the default 100, so the soak's faults hit 500 requests, not 50.
 	soakOptions: { batchSize: 10 },
 };
@@ -171,15 +164,8 @@ const dataGol: VendorCase = {
 // Tulip --------------------------------------------------------------------------------------------
 const TULIP_PATH = `/api/v3/tableLinks/${TULIP.ordersParts}/link`;
 
-const tulip: VendorCase = {
-	vendor: 'tulip',
-	node: 'tulip',
-	displayName: 'Tulip',
-	credentials(baseUrl) {
-		const store = new CredentialStore();
-		store.set('recordLinksTulipApi', { instanceUrl: baseUrl, apiKey: TULIP_API_KEY, apiSecret: TULIP_API_SECRET, workspaceId: '' });
-		return store;
-	},
+const tulip: VendorData = {
+	credentialData: (baseUrl) => ({ instanceUrl: baseUrl, apiKey: TULIP_API_KEY, apiSecret: TULIP_API_SECRET, workspaceId: '' }),
 	parameters: (options) => ({
 		operation: 'link',
 		tableLinkId: TULIP.ordersParts,
@@ -193,13 +179,11 @@ const tulip: VendorCase = {
 		range(n).map((i) => (sandbox.state.tulip.links.has(tulipLinkKey('DEFAULT', TULIP.ordersParts, `order-${i}`, `part-${i}`)) ? 1 : 0)),
 	totalLinks: (sandbox) => sandbox.state.tulip.links.size,
 	linkPath: TULIP_PATH,
-	linkRequests: (sandbox) => sandbox.requestsFor('tulip', TULIP_PATH),
 	faultAfter: 0,
 	idempotent: true,
 	oneRequest: false,
 	emptyAnswerIsNormal: true,
 	errorBody: (status, message) => ({ errorCode: status === 429 ? 'RATE_LIMITED' : 'SERVER_ERROR', errorUniqueID: `err${status}`, details: message }),
-	rateLimited: vendorModules.tulip.rateLimited,
 	// Tulip's documented 10 writes/s per table would make 5,000 links take 500 s: the sandbox's limit
 	// and the node's pacing are both raised (pacing below the limit, so the limit itself never answers 429).
 	soakOptions: { requestsPerSecond: 1000, concurrency: 16 },
@@ -229,22 +213,15 @@ function unicatRecord(gid: string, parent: string, title: string): UnicatRecord 
 	};
 }
 
-const unicat: VendorCase = {
-	vendor: 'unicat',
-	node: 'unicat',
-	displayName: 'Unicat',
-	credentials(baseUrl) {
-		const store = new CredentialStore();
-		store.set('recordLinksUnicatApi', {
-			baseUrl,
-			projectGid: UNICAT_PROJECT_GID,
-			authMethod: 'apiKey',
-			apiKey: UNICAT_API_KEY,
-			jwtToken: '',
-			sessionToken: '',
-		});
-		return store;
-	},
+const unicat: VendorData = {
+	credentialData: (baseUrl) => ({
+		baseUrl,
+		projectGid: UNICAT_PROJECT_GID,
+		authMethod: 'apiKey',
+		apiKey: UNICAT_API_KEY,
+		jwtToken: '',
+		sessionToken: '',
+	}),
 	prepare(sandbox, n) {
 		const { records } = sandbox.state.unicat;
 		const products = records.get(UNICAT_RECORDS.products)!;
@@ -278,13 +255,11 @@ const unicat: VendorCase = {
 	// Every copy the sandbox made (the seeded summer table copy is not one).
 	totalLinks: (sandbox) => sandbox.state.unicat.createdRecords,
 	linkPath: UNICAT_LINK_PATH,
-	linkRequests: (sandbox) => sandbox.requestsFor('unicat', UNICAT_LINK_PATH),
 	faultAfter: 0,
 	idempotent: false,
 	oneRequest: false,
 	emptyAnswerIsNormal: false,
 	errorBody: (status, message) => ({ success: false, result: { code: status, message, info: {} }, data: {} }),
-	rateLimited: vendorModules.unicat.rateLimited,
 	// The default concurrency (1): copies land in item order.
 	soakOptions: {},
 	prepareSoak(sandbox) {
@@ -300,24 +275,17 @@ const FAIRCOM_TABLE = 'linked_orders';
 const fairComLinkKey = (i: number) =>
 	linkKey({ databaseName: 'faircom', ownerName: 'admin', tableName: FAIRCOM_TABLE, id: i + 1, group: '', name: 'reliable' });
 
-const fairCom: VendorCase = {
-	vendor: 'faircom',
-	node: 'fairCom',
-	displayName: 'FairCom',
-	credentials(baseUrl) {
-		const store = new CredentialStore();
-		store.set('recordLinksFairComApi', {
-			endpoint: `${baseUrl}/api`,
-			authentication: 'password',
-			username: FAIRCOM_USERNAME,
-			password: FAIRCOM_PASSWORD,
-			authToken: '',
-			ignoreSslIssues: false,
-			// A session per execution, so every run shows its session opened and ended.
-			session: 'perExecution',
-		});
-		return store;
-	},
+const fairCom: VendorData = {
+	credentialData: (baseUrl) => ({
+		endpoint: `${baseUrl}/api`,
+		authentication: 'password',
+		username: FAIRCOM_USERNAME,
+		password: FAIRCOM_PASSWORD,
+		authToken: '',
+		ignoreSslIssues: false,
+		// A session per execution, so every run shows its session opened and ended.
+		session: 'perExecution',
+	}),
 	prepare(sandbox, n) {
 		sandbox.state.faircom.tables.set(tableKey('faircom', 'admin', FAIRCOM_TABLE), new Set(range(n).map((i) => i + 1)));
 	},
@@ -346,12 +314,38 @@ const fairCom: VendorCase = {
 	emptyAnswerIsNormal: false,
 	// FairCom's envelope; the code for a server error is the sandbox's invention.
 	errorBody: (status, message) => ({ result: {}, errorCode: status === 429 ? 12100 : status, errorMessage: message }),
-	rateLimited: vendorModules.faircom.rateLimited,
 	// Items with the same labels and table merge into atomic calls of at most 10 ids: 500 calls.
 	soakOptions: { batchSize: 10 },
 };
 
-export const vendorCases: VendorCase[] = [devRev, dataGol, tulip, unicat, fairCom];
+const rows: Record<VendorName, VendorData> = { devrev: devRev, datagol: dataGol, tulip, unicat, faircom: fairCom };
+
+/** The table, one row per vendor of the registry. */
+export const vendorCases: VendorCase[] = VENDORS.map((vendor) => ({
+	vendor: vendor.key,
+	node: vendor.node,
+	displayName: vendor.displayName,
+	credentials(baseUrl: string, changes: IDataObject = {}) {
+		const data: IDataObject = { ...rows[vendor.key].credentialData(baseUrl), ...changes };
+		for (const field of Object.keys(data)) if (data[field] === undefined) delete data[field];
+		const store = new CredentialStore();
+		store.set(vendor.credentialType, data as ICredentialDataDecryptedObject);
+		return store;
+	},
+	rateLimited: vendor.sandbox.rateLimited,
+	linkRequests: (sandbox: VendorSandbox) => sandbox.requestsFor(vendor.key, rows[vendor.key].linkPath),
+	...rows[vendor.key],
+}));
+
+/** The row of one vendor. */
+export function vendorCase(vendor: VendorName): VendorCase {
+	return vendorCases.find((each) => each.vendor === vendor)!;
+}
+
+/** The fields of the vendor's sandbox credential at `baseUrl` (for a credential test), with `changes`. */
+export function credentialFields(vendor: VendorName, baseUrl: string, changes: IDataObject = {}): ICredentialDataDecryptedObject {
+	return vendorCase(vendor).credentials(baseUrl, changes).get(vendorInfo(vendor).credentialType);
+}
 
 /** FairCom's session bookkeeping: sessions opened and ended, deleteSession calls sent. */
 export function fairComSessions(sandbox: VendorSandbox) {

@@ -4,6 +4,7 @@
  * hold afterwards. Keys are the tool names n8n gives the example's tool nodes (the node name with
  * every run of other characters than letters, digits, `_` and `-` made `_`).
  */
+import type { VendorKey } from '../../scripts/vendors';
 import { UNICAT_RECORDS } from '../sandbox/unicat';
 
 export const AGENT_EXAMPLE_PLAN: Record<string, Record<string, unknown>> = {
@@ -15,7 +16,7 @@ export const AGENT_EXAMPLE_PLAN: Record<string, Record<string, unknown>> = {
 };
 
 /** The links the sandbox holds after those calls, by vendor (as test/e2e/vendors.ts names them). */
-export const AGENT_EXAMPLE_LINKS: Record<string, string[]> = {
+export const AGENT_EXAMPLE_LINKS: Record<VendorKey, string[]> = {
 	devrev: ['ISS-1->TKT-2'],
 	datagol: ['1->11'],
 	tulip: ['ORD-1001->PRT-17'],

@@ -13,27 +13,15 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import {
-	activateWorkflow,
-	exampleFiles,
-	freePort,
-	importCredentials,
-	importWorkflows,
-	installPack,
-	killGroup,
-	N8N_HOME,
-	type N8nOptions,
-	type N8nServer,
-	presentVendors,
-	readWorkflow,
-	sandboxCredentials,
-	startN8nServer,
-	startN8nWorker,
-	webhookNode,
-	type WorkflowJson,
-} from '../../scripts/n8n-runtime';
+import { exampleFiles, presentVendors, readWorkflow, sandboxCredentials, webhookNode, type WorkflowJson } from '../../scripts/examples';
+import { activateWorkflow, importCredentials, importWorkflows, type N8nOptions } from '../../scripts/n8n-cli';
+import { N8N_HOME } from '../../scripts/n8n-install';
+import { type N8nServer, startN8nServer, startN8nWorker } from '../../scripts/n8n-server';
+import { installPack } from '../../scripts/pack';
+import { freePort } from '../../scripts/ports';
+import { killGroup } from '../../scripts/processes';
 import { type Postgres, type Service, startPostgres, startRedis } from '../../scripts/queue-services';
-import { startSandbox, vendorModules, type VendorSandbox } from '../sandbox';
+import { startSandbox, type VendorSandbox } from '../sandbox';
 import { FAIRCOM_TABLES, tableKey } from '../sandbox/faircom';
 import { UNICAT_RECORDS } from '../sandbox/unicat';
 import { type VendorCase, vendorCases } from '../e2e/vendors';
@@ -69,7 +57,7 @@ const loadItems: Record<string, Pick<LoadCase, 'item' | 'linkKey'>> = {
 	faircom: { item: (n) => ({ orderId: n }), linkKey: (n) => `orders/${n} status:priority` },
 };
 
-const present = presentVendors(Object.keys(vendorModules));
+const present = presentVendors();
 const cases: LoadCase[] = vendorCases
 	.filter((vendorCase) => present.some((vendor) => vendor.key === vendorCase.key))
 	.map((vendorCase) => ({ vendorCase, ...loadItems[vendorCase.key] }));

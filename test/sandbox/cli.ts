@@ -2,7 +2,8 @@
  * Runs the vendor sandbox on its own: `npx tsx test/sandbox/cli.ts [--port 5680] [--host 127.0.0.1]`.
  * Prints each vendor's base URL (what a credential's URL field takes); Ctrl-C stops it.
  */
-import { startSandbox, vendorModules } from './index';
+import { VENDORS } from '../../scripts/vendors';
+import { startSandbox } from './index';
 
 function argument(flag: string): string | undefined {
 	const index = process.argv.indexOf(flag);
@@ -15,8 +16,8 @@ async function main(): Promise<void> {
 	if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port must be a port number');
 	const sandbox = await startSandbox({ port, host });
 	process.stdout.write(`Vendor sandbox listening on ${sandbox.url}\n`);
-	for (const vendor of Object.keys(vendorModules) as Array<keyof typeof vendorModules>) {
-		process.stdout.write(`  ${vendor.padEnd(8)} ${sandbox.baseUrl(vendor)}\n`);
+	for (const { key } of VENDORS) {
+		process.stdout.write(`  ${key.padEnd(8)} ${sandbox.baseUrl(key)}\n`);
 	}
 	process.stdout.write('Credentials for it: examples/sandbox-credentials/ (replace {{sandboxUrl}}). Ctrl-C stops it.\n');
 	const stop = () => {

@@ -3,25 +3,22 @@
  * links.create (201), links.list, links.delete, dev-users.self, and DevRev's error bodies
  * `{ type, message, … }`. What the spec leaves open is played each plausible way (variants).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { bearerToken, type SandboxRequest, type SandboxResponse, type VendorModule } from './server';
 
 export const DEVREV_TOKEN = 'devrev-pat-3c9e1f0a7b5d';
 
-export const DEVREV_LINK_TYPES = [
-	'custom_link',
-	'developed_with',
-	'imports',
-	'is_analyzed_by',
-	'is_converted_to',
-	'is_dependent_on',
-	'is_duplicate_of',
-	'is_follow_up_of',
-	'is_merged_into',
-	'is_parent_of',
-	'is_part_of',
-	'is_related_to',
-	'serves',
-];
+/**
+ * The link types DevRev accepts: the `link-type` enum of its OpenAPI spec, read from the contract
+ * (not a copy), so a link type the node offers that DevRev does not know is refused here too.
+ */
+export const DEVREV_LINK_TYPES: readonly string[] = (
+	JSON.parse(readFileSync(join(__dirname, '..', 'contracts', 'devrev.openapi.json'), 'utf8')) as {
+		components: { schemas: { 'link-type': { enum: string[] } } };
+	}
+).components.schemas['link-type'].enum;
 
 /** Object ids the sandbox knows: `don:core:dvrv-us-1:devo/0:<kind>/<n>`, or display ids like ISS-1. */
 const OBJECT_ID = /^don:core:dvrv-us-1:devo\/0:(issue|ticket|product|enhancement)\/(\d+)$/;

@@ -1,17 +1,9 @@
-import { dataGolSandbox } from './datagol';
-import { devRevSandbox } from './devrev';
-import { fairComSandbox } from './faircom';
+import { VENDORS, type VendorInfo } from '../../scripts/vendors';
 import { Sandbox, type SandboxOptions } from './server';
-import { tulipSandbox } from './tulip';
-import { unicatSandbox } from './unicat';
 
-/** Every vendor the sandbox speaks, by name. */
-export const vendorModules = {
-	devrev: devRevSandbox,
-	datagol: dataGolSandbox,
-	tulip: tulipSandbox,
-	unicat: unicatSandbox,
-	faircom: fairComSandbox,
+/** Every vendor the sandbox speaks, by name: each registry row's sandbox module. */
+export const vendorModules = Object.fromEntries(VENDORS.map((vendor) => [vendor.key, vendor.sandbox])) as {
+	[Vendor in VendorInfo as Vendor['key']]: Vendor['sandbox'];
 };
 
 export type VendorSandbox = Sandbox<typeof vendorModules>;

@@ -163,8 +163,8 @@ function pick<T>(byLanguage: Record<string, T>, languages: string[] | undefined)
 	return Object.fromEntries(Object.entries(byLanguage).filter(([language]) => languages.includes(language)));
 }
 
-/** A record as Unicat returns it in `data.records`. */
-function view(state: UnicatState, record: UnicatRecord, languages: string[] | undefined) {
+/** A record as Unicat returns it in `data.records` (in every language unless `languages` names some). */
+export function unicatView(state: UnicatState, record: UnicatRecord, languages?: string[]) {
 	const path = pathTo(state, record);
 	return {
 		gid: record.gid,
@@ -266,8 +266,8 @@ function link(request: SandboxRequest, state: UnicatState): SandboxResponse {
 			result: { record: gid, parent: parentRecord.gid },
 			data: {
 				records: {
-					[gid]: view(state, copy, languages),
-					[parentRecord.gid]: view(state, parentRecord, languages),
+					[gid]: unicatView(state, copy, languages),
+					[parentRecord.gid]: unicatView(state, parentRecord, languages),
 				},
 			},
 		},
@@ -288,7 +288,7 @@ function unlink(request: SandboxRequest, state: UnicatState): SandboxResponse {
 	target.updated_on = Math.floor(Date.now() / 1000);
 	return {
 		status: 200,
-		body: { success: true, result: { record: target.gid }, data: { records: { [target.gid]: view(state, target, languages) } } },
+		body: { success: true, result: { record: target.gid }, data: { records: { [target.gid]: unicatView(state, target, languages) } } },
 	};
 }
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 import { chromium, type BrowserContext, type Page, selectors } from 'playwright-core';
 
-import { DEFAULT_OWNER } from '../../scripts/n8n-runtime';
+import { DEFAULT_OWNER } from '../../scripts/n8n-server';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const FLAGS = [

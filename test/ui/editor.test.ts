@@ -10,12 +10,16 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import type { INodePropertyOptions, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { INodePropertyOptions, INodeTypeDescription } from 'n8n-workflow';
 import type { Locator, Page } from 'playwright-core';
 
-import { AGENT_EXAMPLE, freePort, PACKAGE_NAME, readWorkflow, ROOT, VENDORS } from '../../scripts/n8n-runtime';
+import { AGENT_EXAMPLE, readWorkflow } from '../../scripts/examples';
+import { freePort } from '../../scripts/ports';
+import { PACKAGE_NAME, ROOT } from '../../scripts/project';
+import { type VendorKey, vendorInfo, VENDORS } from '../../scripts/vendors';
 import { type SandboxedN8n, startSandboxedN8n } from '../../scripts/sandboxed-n8n';
-import { vendorCases, type VendorCase } from '../e2e/vendors';
+import { vendorCase, vendorCases, type VendorCase } from '../e2e/vendors';
+import { nodeTypes } from '../harness/registry';
 import { AGENT_EXAMPLE_LINKS } from '../model/agent-example';
 import type { VendorSandbox } from '../sandbox';
 import { DATAGOL_SERVICE_TOKEN } from '../sandbox/datagol';
@@ -105,11 +109,8 @@ async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 /** The built node's description (what n8n shows in the node creator). */
-function nodeDescription(key: string): INodeTypeDescription {
-	const vendor = VENDORS.find((candidate) => candidate.key === key)!;
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const module = require(join(ROOT, vendor.nodeFile)) as Record<string, new () => INodeType>;
-	return new (Object.values(module)[0])().description;
+function nodeDescription(key: VendorKey): INodeTypeDescription {
+	return nodeTypes[vendorInfo(key).node].description;
 }
 
 /** The node creator's name for the node's Link operation. */
@@ -132,25 +133,22 @@ interface UiCase {
 	fill(panel: NodePanel, sandbox: VendorSandbox): Promise<string>;
 }
 
-const vendor = (key: string) => vendorCases.find((vendorCase) => vendorCase.key === key)!;
+/** Fills the last fields of the Link operation (in this order) and returns the key of the link they make. */
+async function fillFields(panel: NodePanel, fields: Record<string, string>, key: string): Promise<string> {
+	for (const [field, value] of Object.entries(fields)) await panel.fill(field, value);
+	return key;
+}
 
-const uiCases: UiCase[] = [
-	{
-		vendor: vendor('devrev'),
-		name: nodeDescription('devrev').displayName,
+/** Per vendor: its secret, how a wrong one shows (n8n's own message unless told), and how to fill its Link operation. */
+const uiRows: Record<VendorKey, Omit<UiCase, 'vendor' | 'name' | 'wrongSecretReason'> & Partial<Pick<UiCase, 'wrongSecretReason'>>> = {
+	devrev: {
 		secret: { field: 'token', value: DEVREV_TOKEN },
-		wrongSecretReason: 'Authorization failed - please check your credentials',
 		async fill(panel) {
-			await panel.fill('source', 'ISS-7');
-			await panel.fill('target', 'TKT-8');
-			return 'ISS-7->TKT-8';
+			return await fillFields(panel, { source: 'ISS-7', target: 'TKT-8' }, 'ISS-7->TKT-8');
 		},
 	},
-	{
-		vendor: vendor('datagol'),
-		name: nodeDescription('datagol').displayName,
+	datagol: {
 		secret: { field: 'token', value: DATAGOL_SERVICE_TOKEN },
-		wrongSecretReason: 'Authorization failed - please check your credentials',
 		async fill(panel, sandbox) {
 			const tables = [...sandbox.state.datagol.tables.values()];
 			const workspaces = [...new Set(tables.map((table) => table.workspaceName))].sort();
@@ -173,16 +171,11 @@ const uiCases: UiCase[] = [
 			await screenshot(panel.page, 'datagol-picker');
 			const customer = linkColumns.find((column) => sandbox.state.datagol.tables.get(column.associateTableId!)?.name === 'Customers')!;
 			await panel.pick(customer.title);
-			await panel.fill('sourceRecordId', '4');
-			await panel.fill('destinationRecordId', '13');
-			return '4->13';
+			return await fillFields(panel, { sourceRecordId: '4', destinationRecordId: '13' }, '4->13');
 		},
 	},
-	{
-		vendor: vendor('tulip'),
-		name: nodeDescription('tulip').displayName,
+	tulip: {
 		secret: { field: 'apiSecret', value: TULIP_API_SECRET },
-		wrongSecretReason: 'Authorization failed - please check your credentials',
 		async fill(panel, sandbox) {
 			// The sandbox credential's key is workspace-level (workspace DEFAULT): its tables' table links.
 			const tables = sandbox.state.tulip.tables.get('DEFAULT')!;
@@ -191,14 +184,10 @@ const uiCases: UiCase[] = [
 			for (const table of linked) expect({ table: table.label, listed: listed.some((entry) => entry.includes(table.label)) }).toEqual({ table: table.label, listed: true });
 			await screenshot(panel.page, 'tulip-picker');
 			await panel.pick(listed.find((entry) => entry.includes('Orders') && entry.includes('Parts'))!);
-			await panel.fill('leftRecord', 'ORD-3001');
-			await panel.fill('rightRecord', 'PRT-5');
-			return 'ORD-3001->PRT-5';
+			return await fillFields(panel, { leftRecord: 'ORD-3001', rightRecord: 'PRT-5' }, 'ORD-3001->PRT-5');
 		},
 	},
-	{
-		vendor: vendor('unicat'),
-		name: nodeDescription('unicat').displayName,
+	unicat: {
 		secret: { field: 'apiKey', value: UNICAT_API_KEY },
 		// The test logs in with the key as it is now, although a JWT from the right key is still stored.
 		wrongSecretReason: /credentials/i,
@@ -209,9 +198,7 @@ const uiCases: UiCase[] = [
 			return 'table->winter';
 		},
 	},
-	{
-		vendor: vendor('faircom'),
-		name: nodeDescription('faircom').displayName,
+	faircom: {
 		secret: { field: 'password', value: FAIRCOM_PASSWORD },
 		// FairCom's own words, from its createSession refusal.
 		wrongSecretReason: /^FairCom .*password/i,
@@ -227,12 +214,17 @@ const uiCases: UiCase[] = [
 			for (const name of names) expect(listed.filter((entry) => entry.endsWith(name))).toHaveLength(1);
 			await screenshot(panel.page, 'faircom-picker');
 			await panel.pick(listed.find((entry) => entry.endsWith('priority'))!);
-			await panel.fill('tableName', 'orders');
-			await panel.fill('ids', '3');
-			return 'orders/3 status:priority';
+			return await fillFields(panel, { tableName: 'orders', ids: '3' }, 'orders/3 status:priority');
 		},
 	},
-];
+};
+
+const uiCases: UiCase[] = VENDORS.map(({ key }) => ({
+	vendor: vendorCase(key),
+	name: nodeDescription(key).displayName,
+	wrongSecretReason: 'Authorization failed - please check your credentials',
+	...uiRows[key],
+}));
 
 beforeAll(async () => {
 	const tarball = process.env.RECORD_LINKS_PACKAGE_TGZ;

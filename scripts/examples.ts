@@ -1,0 +1,83 @@
+/**
+ * The example workflows (`examples/<vendor key>-*.json`), the sandbox credentials beside them, and
+ * the workflow pieces the tests and the benchmark build.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { readPackageJson, ROOT } from './project';
+import { VENDORS, type VendorInfo } from './vendors';
+
+export const EXAMPLES_DIR = join(ROOT, 'examples');
+const SANDBOX_CREDENTIALS_DIR = join(EXAMPLES_DIR, 'sandbox-credentials');
+/** The AI Agent example: every vendor's node as a tool, with a chat model (no vendor prefix). */
+export const AGENT_EXAMPLE = join(EXAMPLES_DIR, 'ai-agent-links-records.json');
+
+/**
+ * The vendors this checkout can run end to end: the node is in package.json, and its examples and
+ * sandbox credential exist.
+ */
+export function presentVendors(): VendorInfo[] {
+	const nodes = readPackageJson().n8n?.nodes ?? [];
+	return VENDORS.filter(
+		(vendor) =>
+			nodes.includes(vendor.nodeFile) &&
+			existsSync(join(SANDBOX_CREDENTIALS_DIR, `${vendor.key}.json`)) &&
+			exampleFiles(vendor).length > 0,
+	);
+}
+
+/** The example workflow files of a vendor: `examples/<key>-*.json`. */
+export function exampleFiles(vendor: VendorInfo): string[] {
+	if (!existsSync(EXAMPLES_DIR)) return [];
+	return readdirSync(EXAMPLES_DIR)
+		.filter((name) => name.startsWith(`${vendor.key}-`) && name.endsWith('.json'))
+		.sort()
+		.map((name) => join(EXAMPLES_DIR, name));
+}
+
+export interface WorkflowJson {
+	id: string;
+	name: string;
+	nodes: Array<{ name: string; type: string; parameters: Record<string, unknown>; [key: string]: unknown }>;
+	connections: Record<string, unknown>;
+	[key: string]: unknown;
+}
+
+export function readWorkflow(file: string): WorkflowJson {
+	return JSON.parse(readFileSync(file, 'utf8')) as WorkflowJson;
+}
+
+export interface CredentialJson {
+	id: string;
+	name: string;
+	type: string;
+	data: Record<string, unknown>;
+}
+
+/** The sandbox credential of each vendor, pointing at a sandbox listening on `sandboxUrl`. */
+export function sandboxCredentials(vendors: VendorInfo[], sandboxUrl: string): CredentialJson[] {
+	return vendors.map((vendor) => {
+		const template = readFileSync(join(SANDBOX_CREDENTIALS_DIR, `${vendor.key}.json`), 'utf8');
+		return JSON.parse(template.split('{{sandboxUrl}}').join(sandboxUrl)) as CredentialJson;
+	});
+}
+
+/** A short content hash, to tell whether an example changed since it was last imported. */
+export function hashOf(text: string): string {
+	return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+/** A Webhook trigger node (POST) for the workflows the tests and the benchmark build. */
+export function webhookNode(path: string, parameters: Record<string, unknown> = { responseMode: 'lastNode' }) {
+	return {
+		id: randomUUID(),
+		name: 'Webhook',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: [0, 0],
+		webhookId: randomUUID(),
+		parameters: { httpMethod: 'POST', path, ...parameters, options: {} },
+	};
+}
