@@ -11,7 +11,7 @@ import { devRev } from './vendor';
  * ends: find the link with /links.list (`prepare`), then delete it by its ID.
  */
 
-export const LINK_TYPES = [
+const LINK_TYPES = [
 	'custom_link',
 	'developed_with',
 	'imports',

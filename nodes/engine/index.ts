@@ -3,7 +3,7 @@ export { linkNodeDescription, operationSubtitle } from './node';
 export { optionsCollection } from './options';
 export { arrayIn, currentText, isObject, listFromVendor, listProblem, searchItems, textField } from './lists';
 export { RequestFailure, retryAfterMs } from './failure';
-export type { FailureFields, FailureOutcome } from './failure';
+export type { FailureFields } from './failure';
 export { retryDelayMs } from './retry';
 export { doneFields, saysNoChangeNeeded } from './no-change';
 export { pickerModes } from './fields';
