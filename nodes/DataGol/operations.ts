@@ -1,8 +1,8 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
-import type { FollowUp, LinkOperation, RequestFailure, VendorRequest } from '../engine';
-import { doneFields, optionsCollection, pickerModes, saysNoChangeNeeded } from '../engine';
+import type { FollowUp, LinkOperation, VendorRequest } from '../engine';
+import { doneFields, optionsCollection, pickerModes, RequestFailure, saysNoChangeNeeded } from '../engine';
 import { uuid } from '../engine/validation';
 import { dataGol } from './vendor';
 
@@ -142,9 +142,9 @@ async function recoverNoChange(
 	for (const pair of pairs) {
 		const refusal = await follow(pairsRequest(operation, [pair]), true).then(
 			() => undefined,
-			(error: unknown) => (error ?? new Error('unknown failure')) as RequestFailure,
+			(error: unknown) => error ?? new Error('unknown failure'),
 		);
-		const noChange = refusal !== undefined && saysNoChangeNeeded(operation, refusal);
+		const noChange = refusal instanceof RequestFailure && saysNoChangeNeeded(operation, refusal);
 		// The engine turns this failure (a RequestFailure from the transport) into the batch's error.
 		if (refusal !== undefined && !noChange) throw refusal;
 		outputs.push(pairOutput(operation, pair, noChange));

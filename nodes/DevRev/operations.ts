@@ -271,8 +271,11 @@ const unlinkSchema = z
 /** Unlink's params; by ends, `prepare` adds the link it found. */
 type UnlinkParams = z.infer<typeof unlinkSchema> & { found?: IDataObject };
 
-const unlinkOutput = (params: UnlinkParams): IDataObject =>
-	params.found ? { ...summarizeLink(params.found), deleted: true } : { id: params.unlinkBy === 'id' ? params.linkId : undefined, deleted: true };
+/** By ends, the link that was found; by ID, just its ID. */
+function unlinkOutput(params: UnlinkParams): IDataObject {
+	if (params.unlinkBy === 'id') return { id: params.linkId, deleted: true };
+	return { ...summarizeLink(params.found ?? {}), deleted: true };
+}
 
 const unlink: LinkOperation<UnlinkParams> = {
 	name: 'unlink',
