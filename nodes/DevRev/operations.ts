@@ -1,9 +1,9 @@
 import type { IDataObject, IDisplayOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import type { FollowUp, LinkOperation, VendorRequest } from '../engine';
-import { optionsCollection, RequestFailure, saysNoChangeNeeded } from '../engine';
-import { optionalText, requiredText } from '../engine/validation';
+import type { FollowUp, GetLinksOperation, LinkOperation, LinkRead, SetLinksOperation, VendorRequest } from '../engine';
+import { optionsCollection, readFields, reconcileOptionFields, RequestFailure, saysNoChangeNeeded } from '../engine';
+import { optionalText, requiredText, textList } from '../engine/validation';
 import { devRev } from './vendor';
 
 /**
@@ -199,13 +199,16 @@ const existingLink = async (params: LinkParams, follow: FollowUp) => {
 	return existing ? [{ ...summarizeLink(existing), alreadyLinked: true }] : undefined;
 };
 
+/** Link's ends fields; Set Links shows its Link Type and Custom Link Type too. */
+const linkEndsProperties = endsProperties(undefined, 'ID of the custom link type to use');
+
 const link: LinkOperation<LinkParams> = {
 	name: 'link',
 	label: 'Link',
 	description: 'Create a link between two objects',
 	action: 'Link two objects',
 	properties: [
-		...endsProperties(undefined, 'ID of the custom link type to use'),
+		...linkEndsProperties,
 		optionsCollection(devRev, {
 			extra: [
 				{
@@ -331,4 +334,192 @@ const unlink: LinkOperation<UnlinkParams> = {
 	recover: async (failure, [params]) => (failure.statusCode === 404 && failure.outcome === 'unknown' ? [unlinkOutput(params)] : undefined),
 };
 
-export const devRevOperations = [link, unlink];
+/** Get Links and Set Links: the record whose links are read. */
+const objectProperty: INodeProperties = {
+	displayName: 'Object',
+	name: 'object',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'don:core:dvrv-us-1:devo/0:issue/1',
+	description: 'Object ID (DON) of the record whose links are read',
+};
+
+const DIRECTIONS = ['is_source', 'is_target'] as const;
+const directionOptions: INodePropertyOptions[] = [
+	{ name: 'Object Is Source', value: 'is_source', description: 'Links from the object to others' },
+	{ name: 'Object Is Target', value: 'is_target', description: 'Links from others to the object' },
+];
+
+/** One page of an object's links (links.list: `object`, `direction`, `link_type[]`, `limit`, `cursor`). */
+function objectLinksRequest(
+	filter: { object: string; direction?: string; linkTypes?: string[] },
+	page: { cursor?: string | number; size: number },
+): VendorRequest {
+	return {
+		method: 'POST',
+		path: '/links.list',
+		body: {
+			object: filter.object,
+			...(filter.direction ? { direction: filter.direction } : {}),
+			...(filter.linkTypes?.length ? { link_type: filter.linkTypes } : {}),
+			limit: page.size,
+			...(page.cursor !== undefined ? { cursor: page.cursor } : {}),
+		},
+	};
+}
+
+function linksOnPage(body: unknown): { links: IDataObject[]; next?: string } {
+	const page = body as IDataObject | undefined;
+	const links = Array.isArray(page?.links) ? (page.links as IDataObject[]).filter((link) => link && typeof link === 'object') : [];
+	const next = page?.next_cursor;
+	return { links, next: typeof next === 'string' && next !== '' ? next : undefined };
+}
+
+const getLinksSchema = z.object({
+	object: requiredText(),
+	direction: z.enum(['any', ...DIRECTIONS], { errorMap: () => ({ message: 'must be "any", "is_source" or "is_target"' }) }).default('any'),
+	linkTypes: z.array(linkTypeSchema, { invalid_type_error: 'must be a list of link types' }).default([]),
+});
+
+type GetLinksParams = z.infer<typeof getLinksSchema>;
+
+const getLinksRead: LinkRead<GetLinksParams> = {
+	pageSize: 100,
+	request: (params, page) =>
+		objectLinksRequest({ object: params.object, direction: params.direction === 'any' ? undefined : params.direction, linkTypes: params.linkTypes }, page),
+	page: (response) => linksOnPage(response.body),
+};
+
+const getLinks: GetLinksOperation<GetLinksParams> = {
+	kind: 'read',
+	name: 'getLinks',
+	label: 'Get Links',
+	description: 'List the links of an object (links.list)',
+	action: 'Get the links of an object',
+	properties: [
+		objectProperty,
+		{
+			displayName: 'Direction',
+			name: 'direction',
+			type: 'options',
+			default: 'any',
+			options: [{ name: 'Either', value: 'any', description: 'Links from and to the object' }, ...directionOptions],
+		},
+		{
+			displayName: 'Link Types',
+			name: 'linkTypes',
+			type: 'multiOptions',
+			default: [],
+			description: 'Only links of these types; none selected lists every type',
+			options: linkTypeOptions,
+		},
+		...readFields,
+		optionsCollection(devRev),
+	],
+	schema: getLinksSchema,
+	read: getLinksRead,
+	toOutput: (link) => summarizeLink(link),
+};
+
+/** A DevRev object ID: Set Links compares IDs, so a display ID (ISS-1) would never match a link read. */
+const objectId = requiredText().refine((value) => value.startsWith('don:'), 'must be a DevRev object ID (DON) such as don:core:dvrv-us-1:devo/0:issue/1');
+
+const setLinksSchema = z
+	.object({
+		object: objectId,
+		direction: z.enum(DIRECTIONS, { errorMap: () => ({ message: 'must be "is_source" or "is_target"' }) }),
+		linkType: linkTypeSchema,
+		customLinkType: optionalText(),
+		linkedObjects: textList(objectId),
+	})
+	.superRefine((params, context) => {
+		if (params.linkType === 'custom_link' && !params.customLinkType) {
+			context.addIssue({ code: 'custom', path: ['customLinkType'], message: 'is required for a custom link' });
+		}
+	});
+
+type SetLinksParams = z.infer<typeof setLinksSchema>;
+
+/** The end of a link that is not the object: what Set Links keys a link by. */
+function otherEnd(link: IDataObject, params: SetLinksParams): IDataObject | undefined {
+	const end = params.direction === 'is_source' ? link.target : link.source;
+	return end && typeof end === 'object' ? (end as IDataObject) : undefined;
+}
+
+const setLinksRead: LinkRead<SetLinksParams> = {
+	pageSize: 100,
+	request: (params, page) => objectLinksRequest({ object: params.object, direction: params.direction, linkTypes: [params.linkType] }, page),
+	page(response, params) {
+		const { links, next } = linksOnPage(response.body);
+		// The scope: this link type (and custom link type) in this direction; anything else is never touched.
+		const inScope = links.filter(
+			(link) =>
+				(link.link_type === undefined || link.link_type === params.linkType) &&
+				(params.linkType !== 'custom_link' || customLinkTypeOf(link) === params.customLinkType) &&
+				endMatches(params.direction === 'is_source' ? link.source : link.target, params.object) &&
+				typeof link.id === 'string' &&
+				typeof otherEnd(link, params)?.id === 'string',
+		);
+		return { links: inScope, next };
+	},
+};
+
+const setLinks: SetLinksOperation<SetLinksParams, LinkParams, UnlinkParams> = {
+	kind: 'reconcile',
+	name: 'setLinks',
+	label: 'Set Links',
+	description: 'Make the object\'s links of one type and direction equal to a list: link what is missing, delete what is extra',
+	action: 'Set the links of an object',
+	properties: [
+		objectProperty,
+		{
+			displayName: 'Direction',
+			name: 'direction',
+			type: 'options',
+			default: 'is_source',
+			description: 'Which end of the links the object is: only links in this direction are changed',
+			options: directionOptions,
+		},
+		...linkEndsProperties.filter((property) => property.name === 'linkType' || property.name === 'customLinkType'),
+		{
+			displayName: 'Linked Objects',
+			name: 'linkedObjects',
+			type: 'string',
+			default: '',
+			placeholder: 'don:core:dvrv-us-1:devo/0:issue/2, don:core:dvrv-us-1:devo/0:issue/3',
+			description:
+				'Every object the object must be linked to with this link type and direction (DONs, comma-separated, or an array from an expression). Links of this type and direction to any other object are deleted.',
+		},
+		optionsCollection(devRev, { extra: reconcileOptionFields }),
+	],
+	schema: setLinksSchema,
+	read: setLinksRead,
+	keyOf: (link, params) => String(otherEnd(link, params)?.id),
+	wanted: (params) => params.linkedObjects,
+	wantedField: 'linkedObjects',
+	additions: (params, keys) =>
+		keys.map((key) => ({
+			keys: [key],
+			params: {
+				linkType: params.linkType,
+				source: params.direction === 'is_source' ? params.object : key,
+				target: params.direction === 'is_source' ? key : params.object,
+				customLinkType: params.customLinkType,
+				// Just read: the link is missing, so no lookup before creating it.
+				options: { returnExisting: false },
+			},
+		})),
+	removals: (_params, links) => links.map(({ key, link }) => ({ keys: [key], params: { unlinkBy: 'id' as const, linkId: String(link.id) } })),
+	link,
+	unlink,
+	describe: (keys) => keys,
+	identity: (params) => ({
+		object: params.object,
+		direction: params.direction,
+		linkType: params.linkType,
+		...(params.customLinkType ? { customLinkType: params.customLinkType } : {}),
+	}),
+};
+
+export const devRevOperations = [link, unlink, getLinks, setLinks];

@@ -1,3 +1,5 @@
+import type { IDataObject } from 'n8n-workflow';
+
 import type { Vendor, VendorErrorText, VendorResponse } from './types';
 
 /**
@@ -22,6 +24,8 @@ export interface FailureFields {
 	/** The vendor's error body: read by operations, never shown as is. */
 	body?: unknown;
 	cancelled?: boolean;
+	/** What an item had done before this failure (Set Links: `{ added, removed }`), shown on its error. */
+	done?: IDataObject;
 }
 
 /**
@@ -37,6 +41,7 @@ export class RequestFailure extends Error {
 	readonly vendorCode?: number | string;
 	readonly body?: unknown;
 	readonly cancelled?: boolean;
+	readonly done?: IDataObject;
 
 	constructor(message: string, fields: FailureFields) {
 		super(message);
@@ -48,6 +53,7 @@ export class RequestFailure extends Error {
 		this.vendorCode = fields.vendorCode;
 		this.body = fields.body;
 		this.cancelled = fields.cancelled;
+		this.done = fields.done;
 		Object.freeze(this);
 	}
 
@@ -63,6 +69,7 @@ export class RequestFailure extends Error {
 			vendorCode: this.vendorCode,
 			body: this.body,
 			cancelled: this.cancelled,
+			done: this.done,
 			...fields,
 		});
 	}

@@ -1,4 +1,7 @@
-export { executeLinkNode, groupIntoUnits } from './run';
+export { executeLinkNode } from './execute';
+export { groupIntoUnits } from './run';
+export { readFields } from './reads';
+export { reconcileOptionFields } from './reconcile';
 export { linkNodeDescription, operationSubtitle } from './node';
 export { optionsCollection } from './options';
 export { arrayIn, currentText, isObject, listFromVendor, listProblem, searchItems, textField } from './lists';
@@ -10,7 +13,15 @@ export { pickerModes } from './fields';
 export { Pacer } from './pacer';
 export type {
 	FollowUp,
+	GetLinksOperation,
+	LinkChange,
 	LinkOperation,
+	LinkPage,
+	LinkRead,
+	Lookup,
+	NodeOperation,
+	PageCursor,
+	SetLinksOperation,
 	SessionLifecycle,
 	SessionToken,
 	Vendor,

@@ -1,7 +1,7 @@
 import type { INodeProperties, INodePropertyOptions, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import type { LinkOperation, Vendor } from './types';
+import type { NodeOperation, Vendor } from './types';
 
 /**
  * What every link node's description has in common, derived from its operations: the Operation
@@ -12,7 +12,7 @@ import type { LinkOperation, Vendor } from './types';
  */
 export function linkNodeDescription(
 	vendor: Vendor,
-	operations: Array<LinkOperation<unknown>>,
+	operations: NodeOperation[],
 ): Pick<INodeTypeDescription, 'group' | 'version' | 'inputs' | 'outputs' | 'credentials' | 'properties'> {
 	const options: INodePropertyOptions[] = operations.map((operation) => ({
 		name: operation.label,
@@ -43,7 +43,7 @@ export function linkNodeDescription(
 }
 
 /** Every operation's fields in order, each once, shown for the operations that read it. */
-function operationFields(operations: Array<LinkOperation<unknown>>): INodeProperties[] {
+function operationFields(operations: NodeOperation[]): INodeProperties[] {
 	const shownFor = new Map<INodeProperties, string[]>();
 	for (const operation of operations) {
 		for (const property of operation.properties) shownFor.set(property, [...(shownFor.get(property) ?? []), operation.name]);
@@ -58,7 +58,7 @@ function operationFields(operations: Array<LinkOperation<unknown>>): INodeProper
 }
 
 /** The node's subtitle on the canvas: the chosen operation's label. */
-export function operationSubtitle(operations: Array<LinkOperation<unknown>>): string {
+export function operationSubtitle(operations: NodeOperation[]): string {
 	const last = operations[operations.length - 1];
 	const choices = operations
 		.slice(0, -1)

@@ -5,10 +5,12 @@ import type { Vendor } from './types';
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_RETRIES = 5;
 
-interface EngineSettings {
+export interface EngineSettings {
 	concurrency: number;
 	batchSize: number;
 	ratePerSecond: number | undefined;
+	/** Reads per second per read scope (the vendor's documented read limit), or undefined. */
+	readRatePerSecond: number | undefined;
 	timeoutMs: number;
 	maxRetries: number;
 }
@@ -97,6 +99,7 @@ export function readEngineSettings(context: IExecuteFunctions, vendor: Vendor): 
 		concurrency: positiveInteger(options.concurrency, vendor.defaultConcurrency),
 		batchSize: positiveInteger(options.batchSize, vendor.defaultBatchSize ?? 100),
 		ratePerSecond: typeof rate === 'number' && rate > 0 ? rate : undefined,
+		readRatePerSecond: vendor.defaultReadRatePerSecond,
 		timeoutMs: positiveInteger(options.timeout, DEFAULT_TIMEOUT_MS),
 		maxRetries:
 			typeof retries === 'number' && Number.isFinite(retries) && retries >= 0

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import type { ZodIssue } from 'zod';
 
-import type { LinkOperation } from './types';
+import type { OperationBase } from './types';
 
 /** A per-item input problem: names the item and the parameter, and nothing was sent for it. */
 export class ItemInputError extends Error {
@@ -12,6 +12,11 @@ export class ItemInputError extends Error {
 	) {
 		super(`Invalid ${field} in item ${itemIndex}: ${problem}`);
 	}
+}
+
+/** A parameter as an error names it: its display name in quotes. */
+export function fieldLabel(properties: INodeProperties[], name: string): string {
+	return labelOf(properties, [name]);
 }
 
 function labelOf(properties: INodeProperties[], path: Array<string | number>): string {
@@ -89,7 +94,7 @@ function readPath(json: unknown, path: string[]): unknown {
 /** Reads one item's parameters and validates them with the operation's schema. */
 export function readItemParams<Params>(
 	context: IExecuteFunctions,
-	operation: LinkOperation<Params>,
+	operation: OperationBase<Params>,
 	itemIndex: number,
 ): ItemParamsResult<Params> {
 	const raw: Record<string, unknown> = {};

@@ -2,19 +2,26 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { RequestFailure, toRequestFailure } from './failure';
-import { readEngineSettings } from './options';
+import { type EngineSettings, readEngineSettings } from './options';
 import { ItemInputError, readItemParams } from './params';
 import { retryDelayMs } from './retry';
 import { SessionKeeper } from './sessions';
 import { sleepWithAbort } from './sleep';
 import { openTransport } from './transport';
-import type { FollowUp, LinkOperation, Vendor } from './types';
+import type { FollowUp, LinkOperation, OperationBase, Vendor } from './types';
+
+/**
+ * The item loop every operation shares: reads and validates each item, opens the transport and
+ * session, and returns what the items gave, in input order with pairedItem; a failed item becomes
+ * n8n's error item (Continue On Fail) or stops the node. Writes (Link, Unlink) are here too, since
+ * Set Links sends its changes through them.
+ */
 
 /** What the user is told when a request that is not safe to repeat may have been carried out. */
 const GENERIC_UNCERTAIN_NOTE =
 	'The request may have reached the server before the connection failed, so it was not repeated: check whether the change was made before running this item again.';
 
-interface ValidItem<Params> {
+export interface ValidItem<Params> {
 	index: number;
 	params: Params;
 }
@@ -25,7 +32,7 @@ interface Unit<Params> {
 	scope: string;
 }
 
-type ItemFailure = ItemInputError | RequestFailure;
+export type ItemFailure = ItemInputError | RequestFailure;
 
 /** Groups valid items into requests: one per item, or batches of items sharing a batch key. */
 export function groupIntoUnits<Params>(
@@ -68,11 +75,14 @@ function toNodeError(context: IExecuteFunctions, failure: ItemFailure, itemIndex
 		});
 	}
 	const httpCode = failure.statusCode ? String(failure.statusCode) : undefined;
-	return new NodeApiError(
+	const error = new NodeApiError(
 		context.getNode(),
 		{ message: failure.message, ...(httpCode ? { httpCode } : {}) },
 		{ message: failure.message, description: failure.description || undefined, httpCode, itemIndex },
 	);
+	// What was done before the failure (Set Links), for a workflow to read off the error.
+	if (failure.done) Object.assign(error.context, failure.done);
+	return error;
 }
 
 /**
@@ -86,7 +96,7 @@ function errorItem(context: IExecuteFunctions, failure: ItemFailure, itemIndex: 
 }
 
 /** Runs `worker` over `units` with at most `concurrency` in flight; stops pulling when `stop()` says so. */
-async function runPool<T>(
+export async function runPool<T>(
 	units: T[],
 	concurrency: number,
 	worker: (unit: T) => Promise<void>,
@@ -101,98 +111,101 @@ async function runPool<T>(
 	await Promise.all(lanes);
 }
 
-/**
- * Runs one link operation over the node's input: validates every item, groups items into
- * requests, sends them with bounded concurrency, pacing and safe retries, and returns exactly one
- * output item per input item, in input order, with pairedItem.
- */
-async function runLinkOperation<Params>(
-	context: IExecuteFunctions,
-	vendor: Vendor,
-	operation: LinkOperation<Params>,
-): Promise<INodeExecutionData[][]> {
-	const inputItems = context.getInputData();
-	const continueOnFail = context.continueOnFail();
-	const settings = readEngineSettings(context, vendor);
-	const results: Array<INodeExecutionData | undefined> = new Array(inputItems.length);
-	const failures = new Map<number, ItemFailure>();
+/** What an operation's run sends with: the execution's session, settings and cancel signal. */
+export interface RunIO {
+	vendor: Vendor;
+	sessions: SessionKeeper;
+	settings: EngineSettings;
+	signal?: AbortSignal;
+	/** A follow-up sender for requests of this pacing scope. */
+	follow(scope: string): FollowUp;
+}
 
-	const fail = (index: number, failure: ItemFailure) => {
-		if (continueOnFail) results[index] = errorItem(context, failure, index);
-		else failures.set(index, failure);
-	};
-	const firstFailure = () => {
-		let first = Infinity;
-		for (const index of failures.keys()) first = Math.min(first, index);
-		return toNodeError(context, failures.get(first)!, first);
-	};
+/** One execution of an operation over the node's input. */
+export class NodeRun<Params> {
+	readonly continueOnFail: boolean;
+	readonly settings: EngineSettings;
+	private readonly results: Array<INodeExecutionData[] | undefined>;
+	private readonly failures = new Map<number, ItemFailure>();
+	private signal?: AbortSignal;
 
-	const valid: Array<ValidItem<Params>> = [];
-	for (let index = 0; index < inputItems.length; index++) {
-		const read = readItemParams(context, operation, index);
-		if (read.ok) {
-			valid.push({ index, params: read.params });
-			continue;
-		}
-		fail(index, read.error);
-		// Without Continue On Fail, bad input stops the node before anything is sent.
-		if (!continueOnFail) throw firstFailure();
+	constructor(
+		readonly context: IExecuteFunctions,
+		readonly vendor: Vendor,
+		readonly operation: OperationBase<Params>,
+	) {
+		this.continueOnFail = context.continueOnFail();
+		this.settings = readEngineSettings(context, vendor);
+		this.results = new Array(context.getInputData().length);
 	}
 
-	if (valid.length > 0) {
-		const signal = context.getExecutionCancelSignal?.();
+	/** Every item's validated params; a bad item fails (and without Continue On Fail stops the node before anything is sent). */
+	validItems(): Array<ValidItem<Params>> {
+		const valid: Array<ValidItem<Params>> = [];
+		const count = this.context.getInputData().length;
+		for (let index = 0; index < count; index++) {
+			const read = readItemParams(this.context, this.operation, index);
+			if (read.ok) {
+				valid.push({ index, params: read.params });
+				continue;
+			}
+			this.fail(index, read.error);
+			if (!this.continueOnFail) throw this.firstFailure();
+		}
+		return valid;
+	}
+
+	fail(index: number, failure: ItemFailure): void {
+		if (this.continueOnFail) this.results[index] = [errorItem(this.context, failure, index)];
+		else this.failures.set(index, failure);
+	}
+
+	/** The item's outputs (none, one or many), each paired to it. */
+	settle(index: number, outputs: IDataObject[]): void {
+		this.results[index] = outputs.map((json) => ({ json, pairedItem: { item: index } }));
+	}
+
+	/** Whether to stop sending: an item failed without Continue On Fail, or the execution was cancelled. */
+	get stopped(): boolean {
+		return this.failures.size > 0 || this.signal?.aborted === true;
+	}
+
+	private firstFailure() {
+		const first = Math.min(...this.failures.keys());
+		return toNodeError(this.context, this.failures.get(first)!, first);
+	}
+
+	/** Opens the transport and the vendor's session, runs `work` with them, and ends the session. */
+	async withTransport(work: (io: RunIO) => Promise<void>): Promise<void> {
+		const { context, vendor, settings } = this;
+		this.signal = context.getExecutionCancelSignal?.();
 		const { transport, session } = await openTransport(context, vendor, {
 			timeoutMs: settings.timeoutMs,
 			maxRetries: settings.maxRetries,
 			ratePerSecond: settings.ratePerSecond,
-			signal,
+			readRatePerSecond: settings.readRatePerSecond,
+			signal: this.signal,
 		});
 		const sessions = new SessionKeeper(context, vendor, transport, session);
-		const units = groupIntoUnits(valid, operation, settings.batchSize);
-
+		const signal = this.signal;
 		try {
-			await runPool(
-				units,
-				settings.concurrency,
-				async (unit) => {
-					const params = unit.items.map((item) => item.params);
-					const follow: FollowUp = async (request, idempotent) =>
-						await sessions.send(() => request, idempotent, unit.scope);
-					const settle = (outputs: IDataObject[]) =>
-						unit.items.forEach((item, position) => {
-							results[item.index] = { json: outputs[position], pairedItem: { item: item.index } };
-						});
-					try {
-						settle(await sendUnit(operation, params, { vendor, sessions, follow, scope: unit.scope, settings, signal }));
-					} catch (error) {
-						let failure = toRequestFailure(vendor, error, settings.timeoutMs);
-						try {
-							const recovered = await operation.recover?.(failure, params, follow);
-							if (recovered) return settle(recovered);
-						} catch (recoveryError) {
-							failure = toRequestFailure(vendor, recoveryError, settings.timeoutMs);
-						}
-						for (const item of unit.items) fail(item.index, failure);
-					}
-				},
-				() => failures.size > 0 || signal?.aborted === true,
-			);
+			await work({
+				vendor,
+				sessions,
+				settings,
+				signal,
+				follow: (scope) => async (request, idempotent) => await sessions.send(() => request, idempotent, scope),
+			});
 		} finally {
 			await sessions.close();
 		}
 	}
 
-	if (failures.size > 0) throw firstFailure();
-	return [results.map((result, index) => result ?? errorItem(context, cancelled(), index))];
-}
-
-interface UnitContext {
-	vendor: Vendor;
-	sessions: SessionKeeper;
-	follow: FollowUp;
-	scope: string;
-	settings: { timeoutMs: number; maxRetries: number };
-	signal?: AbortSignal;
+	/** The node's output: every item's outputs in input order, or the first failure when not continuing on fail. */
+	finish(): INodeExecutionData[][] {
+		if (this.failures.size > 0) throw this.firstFailure();
+		return [this.results.flatMap((result, index) => result ?? [errorItem(this.context, cancelled(), index)])];
+	}
 }
 
 /** The failure of a request not safe to repeat that may have been carried out, with the note that says so. */
@@ -207,8 +220,9 @@ function withUncertainNote<Params>(failure: RequestFailure, operation: LinkOpera
  * looked up before it is sent again, so it is never made twice; with `lookFirst` the effect is looked
  * for before the first send too (a re-run).
  */
-async function sendUnit<Params>(operation: LinkOperation<Params>, items: Params[], unit: UnitContext): Promise<IDataObject[]> {
-	const { vendor, sessions, follow, scope, settings, signal } = unit;
+async function sendUnit<Params>(operation: LinkOperation<Params>, items: Params[], io: RunIO, scope: string): Promise<IDataObject[]> {
+	const { vendor, sessions, settings, signal } = io;
+	const follow = io.follow(scope);
 	const params = operation.prepare ? await operation.prepare(items, follow) : items;
 	if (operation.findEffect && operation.lookFirst?.(params)) {
 		const existing = await operation.findEffect(params, follow);
@@ -239,18 +253,54 @@ async function sendUnit<Params>(operation: LinkOperation<Params>, items: Params[
 	}
 }
 
-function cancelled(): RequestFailure {
-	return new RequestFailure('The execution was cancelled before this item was sent', { outcome: 'not-sent', cancelled: true });
+/**
+ * Sends writes: groups the items into requests (batches where the operation has a batch key) and
+ * sends them with bounded concurrency, pacing, safe retries and the operation's recovery. Each item
+ * ends in `done` with its output, or in `failed`.
+ */
+export async function sendWrites<Params>(
+	operation: LinkOperation<Params>,
+	items: Array<ValidItem<Params>>,
+	io: RunIO,
+	handlers: { done(index: number, output: IDataObject): void; failed(index: number, failure: RequestFailure): void; stop(): boolean },
+): Promise<void> {
+	const { vendor, settings } = io;
+	await runPool(
+		groupIntoUnits(items, operation, settings.batchSize),
+		settings.concurrency,
+		async (unit) => {
+			const params = unit.items.map((item) => item.params);
+			const settle = (outputs: IDataObject[]) => unit.items.forEach((item, position) => handlers.done(item.index, outputs[position]));
+			try {
+				settle(await sendUnit(operation, params, io, unit.scope));
+			} catch (error) {
+				let failure = toRequestFailure(vendor, error, settings.timeoutMs);
+				try {
+					const recovered = await operation.recover?.(failure, params, io.follow(unit.scope));
+					if (recovered) return settle(recovered);
+				} catch (recoveryError) {
+					failure = toRequestFailure(vendor, recoveryError, settings.timeoutMs);
+				}
+				for (const item of unit.items) handlers.failed(item.index, failure);
+			}
+		},
+		handlers.stop,
+	);
 }
 
-/** A vendor node's `execute`: runs the operation the user chose. */
-export async function executeLinkNode(
-	context: IExecuteFunctions,
-	vendor: Vendor,
-	operations: Array<LinkOperation<unknown>>,
-): Promise<INodeExecutionData[][]> {
-	const name = context.getNodeParameter('operation', 0) as string;
-	const operation = operations.find((candidate) => candidate.name === name);
-	if (!operation) throw new NodeOperationError(context.getNode(), `Unknown operation "${name}"`);
-	return await runLinkOperation(context, vendor, operation);
+/** Link or Unlink: exactly one output item per input item. */
+export async function runWrites<Params>(run: NodeRun<Params>, operation: LinkOperation<Params>): Promise<void> {
+	const valid = run.validItems();
+	if (valid.length === 0) return;
+	await run.withTransport(async (io) => {
+		await sendWrites(operation, valid, io, {
+			done: (index, output) => run.settle(index, [output]),
+			failed: (index, failure) => run.fail(index, failure),
+			stop: () => run.stopped,
+		});
+	});
+}
+
+export function cancelled(): RequestFailure {
+	return new RequestFailure('The execution was cancelled before this item was sent', { outcome: 'not-sent', cancelled: true });
 }

@@ -100,12 +100,12 @@ export class SessionKeeper {
 	}
 
 	/** Sends a request built for the session (if any); a session that expired is renewed once and the request repeated. */
-	async send(build: (token: SessionToken | undefined) => VendorRequest, idempotent: boolean, scope: string) {
+	async send(build: (token: SessionToken | undefined) => VendorRequest, idempotent: boolean, scope: string, read = false) {
 		const { use } = this;
-		if (!use) return await this.transport.send(build(undefined), idempotent, scope);
+		if (!use) return await this.transport.send(build(undefined), idempotent, scope, read);
 		this.token ??= use.slot.token ?? this.open(use);
 		const used = this.token;
-		const attempt = await this.transport.send(build(await used), idempotent, scope).then(
+		const attempt = await this.transport.send(build(await used), idempotent, scope, read).then(
 			(response) => ({ response }),
 			(error: unknown) => ({ error }),
 		);
@@ -113,7 +113,7 @@ export class SessionKeeper {
 		if (!use.lifecycle.isExpired(attempt.error)) throw attempt.error;
 		// One new session (unless another request already replaced the expired one) and one retry.
 		if (this.token === used) this.token = use.slot.token !== used && use.slot.token ? use.slot.token : this.open(use);
-		return await this.transport.send(build(await this.token), idempotent, scope);
+		return await this.transport.send(build(await this.token), idempotent, scope, read);
 	}
 
 	/** Ends the execution's own session; a failure to end it is logged, since the work itself is done. */

@@ -29,6 +29,8 @@ export class Transport {
 		private readonly settings: TransportSettings,
 		private readonly pacer: Pacer,
 		private readonly signal?: AbortSignal,
+		// Reads are paced apart, to the vendor's read limit (Tulip: 50 record reads/s per table).
+		private readonly readPacer?: Pacer,
 	) {}
 
 	private async sendOnce(request: VendorRequest): Promise<VendorResponse> {
@@ -75,8 +77,9 @@ export class Transport {
 		};
 	}
 
-	/** Sends one request, retrying what is safe to retry. Throws RequestFailure. */
-	async send(request: VendorRequest, idempotent: boolean, scope: string): Promise<VendorResponse> {
+	/** Sends one request (a read when `read`: paced to the read limit), retrying what is safe to retry. Throws RequestFailure. */
+	async send(request: VendorRequest, idempotent: boolean, scope: string, read = false): Promise<VendorResponse> {
+		const pacer = read && this.readPacer ? this.readPacer : this.pacer;
 		// Once an attempt may have acted, every later failure of this request has an unknown outcome.
 		let earlierMayHaveActed = false;
 		const startedAt = Date.now();
@@ -91,7 +94,7 @@ export class Transport {
 				});
 			}
 			try {
-				await this.pacer.acquire(scope, this.signal);
+				await pacer.acquire(scope, this.signal);
 				return await this.sendOnce(request);
 			} catch (error) {
 				let failure = toRequestFailure(this.vendor, error, this.settings.timeoutMs);
@@ -115,7 +118,7 @@ export class Transport {
 				earlierMayHaveActed ||= failure.outcome === 'unknown';
 				if (is429) {
 					// Everyone in the scope waits, not just this request.
-					this.pacer.pause(scope, delay);
+					pacer.pause(scope, delay);
 				} else {
 					await sleepWithAbort(delay, this.signal);
 				}
@@ -132,7 +135,7 @@ export class Transport {
 export async function openTransport(
 	context: IExecuteFunctions | ILoadOptionsFunctions,
 	vendor: Vendor,
-	settings: { timeoutMs: number; maxRetries: number; ratePerSecond?: number; signal?: AbortSignal },
+	settings: { timeoutMs: number; maxRetries: number; ratePerSecond?: number; readRatePerSecond?: number; signal?: AbortSignal },
 ): Promise<{ transport: Transport; session: SessionUse | undefined }> {
 	const credentials = await context.getCredentials(vendor.credentialType);
 	let baseUrl: string;
@@ -154,6 +157,7 @@ export async function openTransport(
 		},
 		sharedPacer(vendor.credentialType, baseUrl, settings.ratePerSecond),
 		settings.signal,
+		settings.readRatePerSecond ? sharedPacer(`${vendor.credentialType}:read`, baseUrl, settings.readRatePerSecond) : undefined,
 	);
 	return { transport, session: sessionUse(context, vendor, credentials) };
 }

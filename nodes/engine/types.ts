@@ -30,11 +30,11 @@ export interface VendorErrorText {
 }
 
 /**
- * Everything that is one operation's own: its parameters, how they are validated, how items become
- * requests and how a response becomes one output item per input item. (Members are methods so an
- * operation of any parameter type fits where the engine takes a list of operations.)
+ * What every operation has: its name and labels, its parameters and how they are validated.
+ * (Members are methods so an operation of any parameter type fits where the engine takes a list of
+ * operations.)
  */
-export interface LinkOperation<Params> {
+export interface OperationBase<Params> {
 	/** The value of the node's `operation` parameter. */
 	name: string;
 	/** The operation as the Operation field lists it ("Link"). */
@@ -50,6 +50,13 @@ export interface LinkOperation<Params> {
 	properties: INodeProperties[];
 	/** Validates one item's raw parameters; issue paths start with a parameter name. */
 	schema: ZodType<Params, ZodTypeDef, unknown>;
+}
+
+/**
+ * A write: how items become requests and how a response becomes one output item per input item.
+ */
+export interface LinkOperation<Params> extends OperationBase<Params> {
+	kind?: 'write';
 	/**
 	 * Whether sending the same request twice is harmless. A non-idempotent request is retried only
 	 * when it certainly never reached the vendor.
@@ -139,6 +146,8 @@ export interface Vendor {
 	defaultBatchSize?: number;
 	/** Documented request rate per rate scope, paced to unless the user overrides it. */
 	defaultRatePerSecond?: number;
+	/** Documented read rate per read scope (Tulip: 50 record reads/s per table); reads are not paced when absent. */
+	defaultReadRatePerSecond?: number;
 	/**
 	 * The credential logs in (preAuthentication) and a 401 means the login expired: n8n then logs in
 	 * again and the request is repeated once, which is safe even for non-idempotent requests.
@@ -148,3 +157,84 @@ export interface Vendor {
 	skipSslCertificateValidation?: (credentials: ICredentialDataDecryptedObject) => boolean;
 	session?: SessionLifecycle;
 }
+
+/** Where the next page starts: a vendor's cursor, or an offset. */
+export type PageCursor = string | number;
+
+/** One page of links as a vendor module reads it. */
+export interface LinkPage {
+	/** The page's links inside the operation's scope (links outside it are left out here). */
+	links: IDataObject[];
+	/** Where the next page starts; undefined on the last page. */
+	next?: PageCursor;
+}
+
+/**
+ * How a vendor reads the links of one record: one request per page. The engine pages, stops at the
+ * limit, paces reads (the vendor's `defaultReadRatePerSecond`) and retries them (reads are always safe
+ * to repeat); the vendor module only builds a page's request and reads its answer.
+ */
+export interface LinkRead<Params> {
+	/** Largest page the vendor serves; the engine asks for less when fewer links are wanted. */
+	pageSize: number;
+	request(params: Params, page: { cursor?: PageCursor; size: number }, session: SessionToken | undefined): VendorRequest;
+	page(response: VendorResponse, params: Params, cursor: PageCursor | undefined): LinkPage;
+	/** The pacing scope of a read (Tulip: per table); one scope when absent. */
+	rateScope?(params: Params): string;
+	/**
+	 * A step before the first page (Tulip: which table and column a table link joins). `lookup` sends
+	 * a read through the engine once per execution: items asking the same get the same answer.
+	 */
+	prepare?(params: Params, lookup: Lookup): Promise<Params>;
+}
+
+/** Sends an idempotent read once per execution; the same request again gets the first answer. */
+export type Lookup = (request: VendorRequest) => Promise<VendorResponse>;
+
+/** Get Links: every input item is a record; one output item per link found, paired to it. */
+export interface GetLinksOperation<Params> extends OperationBase<Params> {
+	kind: 'read';
+	read: LinkRead<Params>;
+	/** The output item of one link found. */
+	toOutput(link: IDataObject, params: Params): IDataObject;
+}
+
+/** One write of a Set Links item: a Link or Unlink operation's params, and the wanted-set keys it covers. */
+export interface LinkChange<Params> {
+	params: Params;
+	keys: string[];
+}
+
+/**
+ * Set Links: make one record's links inside a scope equal to a wanted set. The engine reads the
+ * links in scope (all pages), keys them, diffs them against the wanted keys and sends only the
+ * changes through the vendor's own Unlink and Link operations (their batching, pacing, retries and
+ * recovery), removals first. Links outside the scope are never read, so never removed.
+ */
+export interface SetLinksOperation<Params, AddParams, RemoveParams> extends OperationBase<Params> {
+	kind: 'reconcile';
+	/** Reads the links in scope: only those may be removed. */
+	read: LinkRead<Params>;
+	/** The key of a link read (what the wanted set holds, e.g. the other end's ID, normalised). */
+	keyOf(link: IDataObject, params: Params): string;
+	/** The wanted links' keys (normalised like `keyOf`). */
+	wanted(params: Params): string[];
+	/** The parameter holding the wanted set, named when an empty set would remove every link. */
+	wantedField: string;
+	/** The writes that add these keys. */
+	additions(params: Params, keys: string[]): Array<LinkChange<AddParams>>;
+	/** The writes that remove these links (as read, with their keys). */
+	removals(params: Params, links: Array<{ key: string; link: IDataObject }>): Array<LinkChange<RemoveParams>>;
+	link: LinkOperation<AddParams>;
+	unlink: LinkOperation<RemoveParams>;
+	/** How keys show in the output's `added`, `removed` and `unchanged`. */
+	describe(keys: string[], params: Params): unknown[];
+	/** The record and scope on the output item. */
+	identity(params: Params): IDataObject;
+}
+
+/** Any operation a node offers. */
+export type NodeOperation =
+	| LinkOperation<unknown>
+	| GetLinksOperation<unknown>
+	| SetLinksOperation<unknown, unknown, unknown>;

@@ -39,3 +39,24 @@ export function isUuid(value: string): boolean {
 export function uuid(problem = 'must be a UUID such as 21224153-2f85-4b24-a306-4cfbc7e73f70') {
 	return requiredText(64).refine(isUuid, problem);
 }
+
+/**
+ * A list from a comma- or line-separated text, or from an expression's array (numbers are taken as
+ * their text); entries are trimmed, empty ones dropped and duplicates kept once. Each entry must pass
+ * `entry`. An empty list is allowed here: the operation says what an empty list means.
+ */
+export function textList<Entry>(entry: z.ZodType<Entry, z.ZodTypeDef, unknown>, maxEntries = 10_000) {
+	return z
+		.preprocess(
+			(value) => {
+				if (value === undefined || value === null) return [];
+				const parts = typeof value === 'string' ? value.split(/[\n,]/) : typeof value === 'number' ? [value] : value;
+				if (!Array.isArray(parts)) return parts;
+				return parts
+					.map((part: unknown) => (typeof part === 'number' ? String(part) : typeof part === 'string' ? part.trim() : part))
+					.filter((part: unknown) => part !== '');
+			},
+			z.array(entry, { invalid_type_error: 'must be a comma-separated list or an array' }).max(maxEntries, `must hold at most ${maxEntries} entries`),
+		)
+		.transform((entries) => [...new Set(entries)]);
+}
