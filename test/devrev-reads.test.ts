@@ -41,7 +41,7 @@ function held(): string[] {
 
 const writes = () => sandbox.requestsFor('devrev', /links\.(create|delete)/);
 
-const setLinks = (linkedObjects: unknown, options: IDataObject = {}, extra: INodeParameters = {}): INodeParameters => ({
+const setLinks = (linkedObjects: unknown, options: INodeParameters = {}, extra: INodeParameters = {}): INodeParameters => ({
 	operation: 'setLinks',
 	object: issue(1),
 	direction: 'is_source',
