@@ -1,0 +1,139 @@
+/**
+ * The Set Links and Get Links examples in real n8n (`n8n execute --id`), with the pack installed as a
+ * community package: Set Links makes each record's links in scope equal to the wanted set and leaves
+ * every other link alone, a second run writes nothing, and Get Links lists what is there.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { exampleFiles, presentVendors, readWorkflow, sandboxCredentials } from '../../scripts/examples';
+import { executeWorkflow, importCredentials, importWorkflows, type N8nOptions, nodeOutput } from '../../scripts/n8n-cli';
+import { installPack } from '../../scripts/pack';
+import { freePort } from '../../scripts/ports';
+import type { VendorKey } from '../../scripts/vendors';
+import { startSandbox, type VendorSandbox } from '../sandbox';
+import { DEVREV_TOKEN } from '../sandbox/devrev';
+
+type Item = Record<string, unknown>;
+
+interface ReadCase {
+	nodeName: string;
+	setWorkflowId: string;
+	getWorkflowId: string;
+	/** Puts links into the sandbox before the Set Links example runs: some in its scope, some outside. */
+	seed(sandbox: VendorSandbox): Promise<void>;
+	/** The links the sandbox holds, as short keys. */
+	links(sandbox: VendorSandbox): string[];
+	/** What the sandbox holds after Set Links, and its output items on the first run. */
+	afterSet: string[];
+	setOutput: Item[];
+	/** The Get Links example's output items, by their short keys. */
+	getOutput: string[];
+	getKey(item: Item): string;
+	/** The requests below the vendor's prefix that change something. */
+	writePath: RegExp;
+}
+
+const don = (kind: string, n: number) => `don:core:dvrv-us-1:devo/0:${kind}/${n}`;
+const shortId = (id: string) => id.split(':').pop()!;
+
+const readCases: Partial<Record<VendorKey, ReadCase>> = {
+	devrev: {
+		nodeName: 'DevRev',
+		setWorkflowId: 'exDevRevSetLinks',
+		getWorkflowId: 'exDevRevGetLinks',
+		async seed(sandbox) {
+			for (const [source, target, linkType] of [
+				[don('issue', 1), don('issue', 9), 'is_dependent_on'],
+				[don('issue', 1), don('issue', 8), 'is_related_to'],
+				[don('issue', 7), don('issue', 4), 'is_dependent_on'],
+			]) {
+				const answer = await fetch(`${sandbox.baseUrl('devrev')}/links.create`, {
+					method: 'POST',
+					headers: { authorization: `Bearer ${DEVREV_TOKEN}`, 'content-type': 'application/json' },
+					body: JSON.stringify({ link_type: linkType, source, target }),
+				});
+				expect(answer.status).toBe(201);
+			}
+		},
+		links: (sandbox) =>
+			[...sandbox.state.devrev.links.values()].map((link) => `${shortId(link.source.id)}>${shortId(link.target.id)} ${link.link_type}`).sort(),
+		afterSet: [
+			'issue/1>issue/2 is_dependent_on',
+			'issue/1>issue/3 is_dependent_on',
+			'issue/1>issue/8 is_related_to',
+			'issue/4>issue/5 is_dependent_on',
+			'issue/7>issue/4 is_dependent_on',
+		],
+		setOutput: [
+			{ object: don('issue', 1), direction: 'is_source', linkType: 'is_dependent_on', added: [don('issue', 2), don('issue', 3)], removed: [don('issue', 9)], unchanged: [] },
+			{ object: don('issue', 4), direction: 'is_source', linkType: 'is_dependent_on', added: [don('issue', 5)], removed: [], unchanged: [] },
+		],
+		getOutput: ['issue/1>issue/2', 'issue/1>issue/3', 'issue/1>issue/8', 'issue/4>issue/5', 'issue/7>issue/4'],
+		getKey: (item) => `${shortId((item.source as Item).id as string)}>${shortId((item.target as Item).id as string)}`,
+		writePath: /^\/links\.(create|delete)$/,
+	},
+};
+
+const present = presentVendors();
+const cases = present.flatMap((vendor) => {
+	const readCase = readCases[vendor.key];
+	const ids = exampleFiles(vendor).map((file) => readWorkflow(file).id);
+	return readCase && ids.includes(readCase.setWorkflowId) ? [{ key: vendor.key, ...readCase }] : [];
+});
+
+let sandbox: VendorSandbox;
+let userFolder: string;
+let n8n: N8nOptions;
+
+async function outputOf(id: string, nodeName: string): Promise<Item[]> {
+	const result = await executeWorkflow(id, n8n);
+	const items = nodeOutput(result.run, nodeName);
+	if (result.code !== 0 || !items) throw new Error(`The execution failed (exit code ${result.code}):\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-2000)}`);
+	return items;
+}
+
+beforeAll(async () => {
+	const tarball = process.env.RECORD_LINKS_PACKAGE_TGZ;
+	if (!tarball) throw new Error('Run the e2e tests with `npm run test:e2e` (its global setup packs the pack)');
+	sandbox = await startSandbox();
+	userFolder = mkdtempSync(join(tmpdir(), 'record-links-e2e-reads-'));
+	await installPack(userFolder, tarball);
+	n8n = { userFolder, brokerPort: await freePort() };
+	const vendors = present.filter((vendor) => cases.some((readCase) => readCase.key === vendor.key));
+	await importCredentials(sandboxCredentials(vendors, sandbox.url), n8n);
+	await importWorkflows(vendors.flatMap((vendor) => exampleFiles(vendor).map(readWorkflow)), n8n);
+}, 300_000);
+
+afterAll(async () => {
+	await sandbox?.stop();
+	if (userFolder) rmSync(userFolder, { recursive: true, force: true });
+});
+
+test('there are read examples to run', () => {
+	expect(cases.map((readCase) => readCase.key)).toContain('devrev');
+});
+
+describe.each(cases)('$key', (readCase) => {
+	test('Set Links makes the links in scope equal to the wanted sets and leaves the others', async () => {
+		sandbox.reset();
+		await readCase.seed(sandbox);
+		const output = await outputOf(readCase.setWorkflowId, readCase.nodeName);
+		expect(output).toEqual(readCase.setOutput);
+		expect(readCase.links(sandbox)).toEqual(readCase.afterSet);
+	});
+
+	test('a second run of the same input sends no write', async () => {
+		sandbox.requests.length = 0;
+		const output = await outputOf(readCase.setWorkflowId, readCase.nodeName);
+		expect(output.every((item) => (item.added as unknown[]).length === 0 && (item.removed as unknown[]).length === 0)).toBe(true);
+		expect(sandbox.requestsFor(readCase.key, readCase.writePath)).toEqual([]);
+		expect(readCase.links(sandbox)).toEqual(readCase.afterSet);
+	});
+
+	test('Get Links lists every link of the records, one item each', async () => {
+		const output = await outputOf(readCase.getWorkflowId, readCase.nodeName);
+		expect(output.map(readCase.getKey).sort()).toEqual(readCase.getOutput);
+	});
+});
