@@ -1,4 +1,4 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { RequestFailure, toRequestFailure } from './failure';
 import { type NodeRun, runPool, type RunIO } from './run';
@@ -95,9 +95,9 @@ export async function readLinks<Params>(
 }
 
 /** The item's Return All and Limit. */
-function limitOf(run: NodeRun<unknown>, index: number): number | undefined {
-	if (run.context.getNodeParameter('returnAll', index, false) === true) return undefined;
-	const limit = run.context.getNodeParameter('limit', index, DEFAULT_LIMIT);
+function limitOf(context: IExecuteFunctions, index: number): number | undefined {
+	if (context.getNodeParameter('returnAll', index, false) === true) return undefined;
+	const limit = context.getNodeParameter('limit', index, DEFAULT_LIMIT);
 	return typeof limit === 'number' && limit >= 1 ? Math.floor(limit) : DEFAULT_LIMIT;
 }
 
@@ -112,11 +112,8 @@ export async function runGetLinks<Params>(run: NodeRun<Params>, operation: GetLi
 			io.settings.concurrency,
 			async ({ index, params }) => {
 				try {
-					const found = await readLinks(operation.read, params, reads, limitOf(run as NodeRun<unknown>, index));
-					run.settle(
-						index,
-						found.links.map((link) => operation.toOutput(link, found.params)),
-					);
+					const found = await readLinks(operation.read, params, reads, limitOf(run.context, index));
+					run.settle(index, found.links.map((link) => operation.toOutput(link, found.params)));
 				} catch (error) {
 					run.fail(index, toRequestFailure(io.vendor, error, io.settings.timeoutMs));
 				}

@@ -1,4 +1,4 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { type RequestFailure, toRequestFailure } from './failure';
 import { fieldLabel, ItemInputError } from './params';
@@ -44,8 +44,8 @@ interface Plan<Params> {
 	failure?: RequestFailure;
 }
 
-function option(run: NodeRun<unknown>, index: number, name: string): boolean {
-	return run.context.getNodeParameter(`options.${name}`, index, false) === true;
+function option(context: IExecuteFunctions, index: number, name: string): boolean {
+	return context.getNodeParameter(`options.${name}`, index, false) === true;
 }
 
 /** Diffs the links read against the wanted keys. */
@@ -120,7 +120,6 @@ async function sendChanges<Params, ChangeParams>(
 export async function runSetLinks<Params>(run: NodeRun<Params>, operation: SetLinksOperation<Params, unknown, unknown>): Promise<void> {
 	const valid = run.validItems();
 	if (valid.length === 0) return;
-	const anyRun = run as NodeRun<unknown>;
 	await run.withTransport(async (io) => {
 		const reads = readContext(io);
 		const plans: Array<Plan<Params>> = [];
@@ -136,11 +135,11 @@ export async function runSetLinks<Params>(run: NodeRun<Params>, operation: SetLi
 					return run.fail(index, toRequestFailure(io.vendor, error, io.settings.timeoutMs));
 				}
 				const wantsNone = plan.toAdd.length + plan.unchanged.length === 0;
-				if (wantsNone && plan.toRemove.length > 0 && !option(anyRun, index, 'allowRemovingAll')) {
+				if (wantsNone && plan.toRemove.length > 0 && !option(run.context, index, 'allowRemovingAll')) {
 					const problem = `is empty, which would remove all ${plan.toRemove.length} links in scope; turn on Options › Allow Removing All to do that`;
 					return run.fail(index, new ItemInputError(index, fieldLabel(operation.properties, operation.wantedField), problem));
 				}
-				if (option(anyRun, index, 'dryRun')) return run.settle(index, [output(operation, plan, true)]);
+				if (option(run.context, index, 'dryRun')) return run.settle(index, [output(operation, plan, true)]);
 				plans.push(plan);
 			},
 			() => run.stopped,

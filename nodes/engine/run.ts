@@ -32,7 +32,7 @@ interface Unit<Params> {
 	scope: string;
 }
 
-export type ItemFailure = ItemInputError | RequestFailure;
+type ItemFailure = ItemInputError | RequestFailure;
 
 /** Groups valid items into requests: one per item, or batches of items sharing a batch key. */
 export function groupIntoUnits<Params>(
@@ -301,6 +301,6 @@ export async function runWrites<Params>(run: NodeRun<Params>, operation: LinkOpe
 	});
 }
 
-export function cancelled(): RequestFailure {
+function cancelled(): RequestFailure {
 	return new RequestFailure('The execution was cancelled before this item was sent', { outcome: 'not-sent', cancelled: true });
 }
