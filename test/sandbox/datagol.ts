@@ -4,7 +4,8 @@
  * linkColumnId }`), `GET …/workspaces` (the credential test and the workspace picker),
  * `GET …/workspaces/{ws}/tables` (the workbook picker), the workbook schema `GET …/tables/{tableId}`
  * (columns with `id`, `name`, `uiDataType`, `colOptions`, `uiMetadata.title`) for the link column
- * picker, a service-account token in `x-auth-token` or a user JWT in `Authorization: Bearer`, and
+ * picker, `GET …/tables/{tableId}/{linkColumnId}/linkData?id={rowId}` (the rows linked to one record,
+ * `{ id, cellValues }`, in one answer), a service-account token in `x-auth-token` or a user JWT in `Authorization: Bearer`, and
  * DataGOL's error envelope `{ success: false, error: { statusCode, requestId, message, … } }`.
  */
 import type { SandboxRequest, SandboxResponse, VendorModule } from './server';
@@ -74,9 +75,14 @@ export interface DataGolState {
  * "accept": re-linking a linked pair (or unlinking an unlinked one) is a harmless no-op; "refuse": the
  * whole request is refused with 400 "already linked" / "not linked" and nothing changes.
  */
-export const DATAGOL_VARIANTS = { noChange: ['accept', 'refuse'] } as const;
+export const DATAGOL_VARIANTS = { noChange: ['accept', 'refuse'], linkData: ['array', 'wrapped'] } as const;
+/**
+ * linkData (contract fact "link-data-shape"): "array" answers the documented bare array of rows;
+ * "wrapped" answers DataGOL's response envelope with the rows in `data`.
+ */
 export interface DataGolVariants {
 	noChange: (typeof DATAGOL_VARIANTS.noChange)[number];
+	linkData: (typeof DATAGOL_VARIANTS.linkData)[number];
 }
 
 export function dataGolLinkKey(tableId: string, linkColumnId: string, source: number, destination: number): string {
@@ -87,6 +93,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LINK_PATH = /^\/noCo\/api\/v2\/workspaces\/([^/]+)\/tables\/([^/]+)\/linkRecordV2$/;
 const TABLES_PATH = /^\/noCo\/api\/v2\/workspaces\/([^/]+)\/tables$/;
 const TABLE_PATH = /^\/noCo\/api\/v2\/workspaces\/([^/]+)\/tables\/([^/]+)$/;
+const LINK_DATA_PATH = /^\/noCo\/api\/v2\/workspaces\/([^/]+)\/tables\/([^/]+)\/([^/]+)\/linkData$/;
 
 const idColumn = (id: string): DataGolColumn => ({ id, name: 'noco_id', title: 'ID', uiDataType: 'ID' });
 const text = (id: string, name: string, title: string): DataGolColumn => ({ id, name, title, uiDataType: 'SINGLE_LINE_TEXT' });
@@ -282,6 +289,28 @@ function changeLinks(request: SandboxRequest, state: DataGolState, workspaceId: 
 	return { status: 200, body: { message: linking ? 'Records linked successfully' : 'Records unlinked successfully' } };
 }
 
+/** `GET …/tables/{tableId}/{linkColumnId}/linkData?id={rowId}`: the rows linked to one record, all in one answer. */
+function linkData(request: SandboxRequest, state: DataGolState, workspaceId: string, tableId: string, linkColumnId: string): SandboxResponse {
+	if (!UUID.test(workspaceId) || !UUID.test(tableId) || !UUID.test(linkColumnId)) return error(400, 'Invalid UUID in path');
+	const table = state.tables.get(tableId.toLowerCase());
+	if (!table || table.workspaceId !== workspaceId.toLowerCase()) {
+		return error(404, `Table ${tableId} not found in workspace ${workspaceId}`);
+	}
+	if (!table.linkColumns.has(linkColumnId.toLowerCase())) return error(404, `Link column ${linkColumnId} not found in table ${table.name}`);
+	const id = request.query.get('id');
+	if (id === null || !/^\d+$/.test(id)) return error(400, 'Query parameter id must be a non-negative integer');
+	const prefix = `${dataGolLinkKey(table.id, linkColumnId, Number(id), 0).replace(/\|0$/, '')}|`;
+	const rows = [...state.links]
+		.filter((key) => key.startsWith(prefix))
+		.map((key) => Number(key.slice(prefix.length)))
+		.sort((a, b) => a - b)
+		.map((destination) => ({ id: destination, cellValues: { noco_id: destination } }));
+	if (state.variants.linkData === 'wrapped') {
+		return { status: 200, body: { success: true, version: 'v2', date: new Date().toISOString(), data: rows, error: null } };
+	}
+	return { status: 200, body: rows };
+}
+
 export const dataGolSandbox: VendorModule<DataGolState> = {
 	prefix: '/datagol',
 	createState: () => ({
@@ -292,7 +321,7 @@ export const dataGolSandbox: VendorModule<DataGolState> = {
 		]),
 		tables: seedTables(),
 		links: new Set(),
-		variants: { noChange: 'accept' },
+		variants: { noChange: 'accept', linkData: 'array' },
 	}),
 	rateLimited: (retryAfterSeconds) => ({ ...error(429, 'Rate limit exceeded'), headers: { 'Retry-After': String(retryAfterSeconds) } }),
 	handle(request, state) {
@@ -316,6 +345,10 @@ export const dataGolSandbox: VendorModule<DataGolState> = {
 		const schema = TABLE_PATH.exec(request.path);
 		if (schema && request.method === 'GET') {
 			return tableSchema(state, decodeURIComponent(schema[1]), decodeURIComponent(schema[2]));
+		}
+		const linked = LINK_DATA_PATH.exec(request.path);
+		if (linked && request.method === 'GET') {
+			return linkData(request, state, decodeURIComponent(linked[1]), decodeURIComponent(linked[2]), decodeURIComponent(linked[3]));
 		}
 		const link = LINK_PATH.exec(request.path);
 		if (link && (request.method === 'POST' || request.method === 'DELETE')) {
