@@ -324,3 +324,26 @@ describe.each(FAIRCOM_VARIANTS.listLabels)('FairCom, listLabels answers at resul
 		expect(results.map((result) => result.value)).toEqual(['colour', 'customer', 'status']);
 	});
 });
+
+describe.each(FAIRCOM_VARIANTS.noGroup)('FairCom, a label without a group read back as %s', (noGroup) => {
+	test('Get Labels of Records gives it without a group', async () => {
+		sandbox.state.faircom.variants.noGroup = noGroup;
+		await fairComLink('1, 2');
+		await runNode({
+			node: 'fairCom',
+			parameters: { operation: 'link', labels: { label: [{ group: '', name: 'priority' }] }, tableName: 'orders', ids: '1' },
+			items: [{}],
+			credentials: fairComCredentials(),
+		});
+		const result = await runNode({
+			node: 'fairCom',
+			parameters: { operation: 'getLinks', tableName: 'orders', ids: '1, 2', returnAll: true },
+			items: [{}],
+			credentials: fairComCredentials(),
+		});
+		expect(result.items.map((item) => item.json)).toEqual([
+			{ tableName: 'orders', name: 'priority', ids: [1] },
+			{ tableName: 'orders', group: 'status', name: 'open', ids: [1, 2] },
+		]);
+	});
+});

@@ -1,8 +1,9 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
-import type { LinkOperation } from '../engine';
-import { doneFields, optionsCollection, pickerModes } from '../engine';
+import type { GetLinksOperation, LinkChange, LinkOperation, LinkRead, SessionToken, SetLinksOperation, VendorRequest } from '../engine';
+import { doneFields, optionsCollection, pickerModes, readFields, reconcileOptionFields } from '../engine';
+import { textList } from '../engine/validation';
 import { envelope, fairCom } from './vendor';
 
 /**
@@ -84,11 +85,11 @@ function labelList(value: unknown): unknown {
 	return value;
 }
 
-const labelsSchema = z.preprocess(
-	labelList,
+/** A list of labels; Link and Unlink need at least one, Set Links takes an empty list (remove all). */
+const labelArray = (minItems: number) =>
 	z
 		.array(labelSchema, { invalid_type_error: 'must be a list of labels' })
-		.min(1, 'must contain at least one label')
+		.min(minItems, 'must contain at least one label')
 		.transform((labels) => {
 			// The same label twice is one label.
 			const seen = new Set<string>();
@@ -98,8 +99,9 @@ const labelsSchema = z.preprocess(
 				seen.add(key);
 				return true;
 			});
-		}),
-);
+		});
+
+const labelsSchema = z.preprocess(labelList, labelArray(1));
 
 /**
  * Record ids: an array (from an expression), a single number, or text such as "1, 2, 3" or
@@ -336,7 +338,200 @@ function labelOperation(
 	};
 }
 
-export const fairComOperations = [
+/** One of Link's fields, for the operations that read the same field (one object, shown for all). */
+function linkField(name: string): INodeProperties {
+	const found = fields.find((property) => property.name === name);
+	if (!found) throw new Error(`No FairCom field "${name}"`);
+	return found;
+}
+
+const READ_ACTION = 'getLabelsLinkedToRecordIds';
+
+/** A label's group as FairCom returns it: absent, null and "" all mean "no group" (FairCom is silent on which). */
+function groupOf(label: IDataObject): string {
+	return typeof label.group === 'string' ? label.group : '';
+}
+
+/** The labels of `getLabelsLinkedToRecordIds`' answer (`result.labels[]` of `{ group, name, ids }`), with the ids asked for. */
+function labelsRead(body: unknown, asked: number[]): Array<{ group: string; name: string; ids: number[] }> {
+	const result = (body as { result?: { labels?: unknown } } | undefined)?.result;
+	const labels = Array.isArray(result?.labels) ? (result.labels as unknown[]) : [];
+	const wanted = new Set(asked);
+	return labels.flatMap((entry) => {
+		if (!entry || typeof entry !== 'object' || Array.isArray(entry)) return [];
+		const label = entry as IDataObject;
+		if (typeof label.name !== 'string' || label.name === '') return [];
+		const raw = Array.isArray(label.ids) ? label.ids : [];
+		// Only the item's records: a record of another item is that item's.
+		const ids = [...new Set(raw.filter((id): id is number => typeof id === 'number' && wanted.has(id)))];
+		return ids.length ? [{ group: groupOf(label), name: label.name, ids }] : [];
+	});
+}
+
+/** Where the labels are read: the records and their table. */
+interface ReadTarget {
+	tableName: string;
+	ids: number[];
+	databaseName?: string;
+	ownerName?: string;
+	verifyLinks?: boolean;
+}
+
+/** One getLabelsLinkedToRecordIds call for all the item's records (FairCom does not page it). */
+function readRequest(target: ReadTarget, sessionToken: SessionToken | undefined): VendorRequest {
+	return envelope(
+		'db',
+		READ_ACTION,
+		{
+			tableName: target.tableName,
+			ids: target.ids,
+			...(target.databaseName ? { databaseName: target.databaseName } : {}),
+			...(target.ownerName ? { ownerName: target.ownerName } : {}),
+			...(target.verifyLinks !== undefined ? { verifyLinks: target.verifyLinks } : {}),
+		},
+		sessionToken,
+	);
+}
+
+/** Reads are not paged: the largest page is all the labels of the item's records. */
+const ONE_PAGE = 1_000_000;
+
+const groupsSchema = textList(nameText(), 1000);
+
+const getLinksSchema = z.object({
+	tableName: nameText(),
+	ids: idsSchema,
+	databaseName: optionalName(),
+	ownerName: optionalName(),
+	groups: groupsSchema,
+});
+
+type GetLinksParams = z.infer<typeof getLinksSchema>;
+
+const getLinksRead: LinkRead<GetLinksParams> = {
+	pageSize: ONE_PAGE,
+	request: (params, _page, token) => readRequest(params, token),
+	page(response, params) {
+		const groups = new Set(params.groups);
+		const labels = labelsRead(response.body, params.ids).filter((label) => groups.size === 0 || groups.has(label.group));
+		return { links: labels };
+	},
+};
+
+const getLinks: GetLinksOperation<GetLinksParams> = {
+	kind: 'read',
+	name: 'getLinks',
+	label: 'Get Labels of Records',
+	description: 'List the labels linked to records of a table (getLabelsLinkedToRecordIds): one item per label',
+	action: 'Get the labels of records',
+	properties: [
+		linkField('tableName'),
+		linkField('ids'),
+		linkField('databaseName'),
+		linkField('ownerName'),
+		{
+			displayName: 'Label Groups',
+			name: 'groups',
+			type: 'string',
+			default: '',
+			placeholder: 'status, colour',
+			description: 'Only labels of these groups (comma-separated, or an array from an expression); empty lists every label',
+		},
+		...readFields,
+		optionsCollection(fairCom),
+	],
+	schema: getLinksSchema,
+	read: getLinksRead,
+	toOutput: (link, params) => ({
+		tableName: params.tableName,
+		...(link.group ? { group: link.group } : {}),
+		name: link.name,
+		ids: link.ids,
+	}),
+};
+
+const setLinksSchema = z
+	.object({
+		labels: z.preprocess(labelList, labelArray(0)),
+		tableName: nameText(),
+		ids: idsSchema,
+		databaseName: optionalName(),
+		ownerName: optionalName(),
+		verifyLinks: z.boolean({ invalid_type_error: 'must be true or false' }).default(true),
+		groups: groupsSchema.refine((groups) => groups.length > 0, 'must name at least one label group: only labels of these groups are changed'),
+	})
+	.superRefine((params, context) => {
+		const groups = new Set(params.groups);
+		params.labels.forEach((label, index) => {
+			if (label.group && groups.has(label.group)) return;
+			const which = label.group ? `is of group "${label.group}"` : 'has no group';
+			context.addIssue({
+				code: 'custom',
+				path: ['labels', index],
+				message: `"${label.name}" ${which}, which is not one of the Label Groups (${params.groups.join(', ')}): only labels of those groups can be set`,
+			});
+		});
+	});
+
+type SetLinksParams = z.infer<typeof setLinksSchema>;
+
+const KEY_SEPARATOR = '\u0000';
+
+/** A (record, label) pair as Set Links keys it. */
+const pairKey = (id: number, group: string, name: string) => [String(id), group, name].join(KEY_SEPARATOR);
+
+function splitKey(key: string): { id: number; group: string; name: string } {
+	const [id, group, ...name] = key.split(KEY_SEPARATOR);
+	return { id: Number(id), group, name: name.join(KEY_SEPARATOR) };
+}
+
+/** Pairs grouped by label, in the order the labels first appear: `{ group, name, ids, keys }`. */
+function byLabel(keys: string[]): Array<{ group: string; name: string; ids: number[]; keys: string[] }> {
+	const labels = new Map<string, { group: string; name: string; ids: number[]; keys: string[] }>();
+	for (const key of keys) {
+		const { id, group, name } = splitKey(key);
+		const labelKey = JSON.stringify([group, name]);
+		let label = labels.get(labelKey);
+		if (!label) {
+			label = { group, name, ids: [], keys: [] };
+			labels.set(labelKey, label);
+		}
+		label.ids.push(id);
+		label.keys.push(key);
+	}
+	return [...labels.values()];
+}
+
+const setLinksRead: LinkRead<SetLinksParams> = {
+	pageSize: ONE_PAGE,
+	request: (params, _page, token) => readRequest(params, token),
+	page(response, params) {
+		// The scope: labels of the Label Groups; a label of any other group (or none) is never read, so never removed.
+		const groups = new Set(params.groups);
+		const links = labelsRead(response.body, params.ids)
+			.filter((label) => label.group !== '' && groups.has(label.group))
+			.flatMap((label) => label.ids.map((id) => ({ id, group: label.group, name: label.name })));
+		return { links };
+	},
+};
+
+/** The Link or Unlink params that change one label on some of the item's records. */
+function labelChanges(params: SetLinksParams, keys: string[]): Array<LinkChange<LabelParams>> {
+	return byLabel(keys).map((label) => ({
+		keys: label.keys,
+		params: {
+			labels: [{ group: label.group, name: label.name }],
+			tableName: params.tableName,
+			ids: label.ids,
+			databaseName: params.databaseName,
+			ownerName: params.ownerName,
+			verifyLinks: params.verifyLinks,
+			options: {},
+		},
+	}));
+}
+
+const [linkOperation, unlinkOperation] = [
 	labelOperation('link', {
 		label: 'Link Labels to Records',
 		description: 'Link labels to records of a table (linkLabelsToRecords); already linked pairs give a warning',
@@ -348,3 +543,49 @@ export const fairComOperations = [
 		action: 'Unlink labels from records',
 	}),
 ];
+
+const setLinks: SetLinksOperation<SetLinksParams, LabelParams, LabelParams> = {
+	kind: 'reconcile',
+	name: 'setLinks',
+	label: 'Set Labels of Records',
+	description: 'Make the records\' labels of some groups equal to a list: link what is missing, unlink what is extra',
+	action: 'Set the labels of records',
+	properties: [
+		linkField('labels'),
+		linkField('tableName'),
+		linkField('ids'),
+		linkField('databaseName'),
+		linkField('ownerName'),
+		linkField('verifyLinks'),
+		{
+			displayName: 'Label Groups',
+			name: 'groups',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'status, colour',
+			description:
+				'The groups whose labels are set (comma-separated, or an array from an expression): every record gets exactly the Labels of these groups, and labels of other groups stay as they are. Each of the Labels must be of one of these groups.',
+		},
+		optionsCollection(fairCom, { batching: true, extra: reconcileOptionFields }),
+	],
+	schema: setLinksSchema,
+	read: setLinksRead,
+	keyOf: (link) => pairKey(Number(link.id), String(link.group), String(link.name)),
+	wanted: (params) => params.ids.flatMap((id) => params.labels.map((label) => pairKey(id, label.group ?? '', label.name))),
+	wantedField: 'labels',
+	additions: labelChanges,
+	removals: (params, links) => labelChanges(params, links.map((entry) => entry.key)),
+	link: linkOperation,
+	unlink: unlinkOperation,
+	describe: (keys) => byLabel(keys).map(({ group, name, ids }) => ({ group, name, ids })),
+	identity: (params) => ({
+		tableName: params.tableName,
+		ids: params.ids,
+		groups: params.groups,
+		...(params.databaseName ? { databaseName: params.databaseName } : {}),
+		...(params.ownerName ? { ownerName: params.ownerName } : {}),
+	}),
+};
+
+export const fairComOperations = [linkOperation, unlinkOperation, getLinks, setLinks];

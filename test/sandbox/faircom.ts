@@ -3,7 +3,8 @@
  * envelope `{ api, action, params, authToken, debug? }` → `{ result, errorCode, errorMessage, … }`,
  * failures as HTTP 200 with a non-zero errorCode, sessions (createSession / pingSession /
  * deleteSession, idling out, errorCode 12031 for an unknown or expired token) and the atomic
- * linkLabelsToRecords / unlinkLabelsFromRecords with "already linked" warnings in debugInfo, and
+ * linkLabelsToRecords / unlinkLabelsFromRecords with "already linked" warnings in debugInfo,
+ * getLabelsLinkedToRecordIds (the labels on some records of a table, each with the ids it is on), and
  * listLabels (api admin) for the label pickers: the server's labels, each with group and name.
  */
 import { randomBytes } from 'node:crypto';
@@ -95,17 +96,20 @@ export interface FairComLink {
  * What FairCom does not document, played each plausible way (test/contracts/faircom.contract.json).
  * badLogin: a refused login answers HTTP 200 or HTTP 401, with the envelope and a non-zero errorCode.
  * expiredStatus: errorCode 12031 arrives with HTTP 200 or HTTP 401. listLabels: the labels are at
- * `result.labels` or `result.data`.
+ * `result.labels` or `result.data`. noGroup: getLabelsLinkedToRecordIds gives a label without a group
+ * with `group: ""`, without `group`, or with `group: null`.
  */
 export const FAIRCOM_VARIANTS = {
 	badLogin: ['http200', 'http401'],
 	expiredStatus: ['http200', 'http401'],
 	listLabels: ['labels', 'data'],
+	noGroup: ['empty', 'absent', 'null'],
 } as const;
 export interface FairComVariants {
 	badLogin: (typeof FAIRCOM_VARIANTS.badLogin)[number];
 	expiredStatus: (typeof FAIRCOM_VARIANTS.expiredStatus)[number];
 	listLabels: (typeof FAIRCOM_VARIANTS.listLabels)[number];
+	noGroup: (typeof FAIRCOM_VARIANTS.noGroup)[number];
 }
 
 export interface FairComState {
@@ -271,7 +275,7 @@ function validateLinkParams(
 	const invalid = (message: string) => failure(request, FAIRCOM_ERRORS.invalidParams, message);
 	const params = request.params;
 	if (!isObject(params)) return invalid("'params' must be an object");
-	const { labels, tableName, ids, databaseName, ownerName, verifyLinks } = params;
+	const { labels } = params;
 	if (!Array.isArray(labels) || labels.length === 0) return invalid("'labels' must be an array of one or more label objects");
 	const parsedLabels: LabelInput[] = [];
 	for (const [index, label] of labels.entries()) {
@@ -284,6 +288,19 @@ function validateLinkParams(
 		if (utf8Bytes(group) > 64) return invalid(`'labels[${index}].group' must be at most 64 bytes of UTF-8`);
 		parsedLabels.push({ group, name: label.name });
 	}
+	const target = validateTarget(request, params, session, state);
+	return 'status' in target ? target : { labels: parsedLabels, ...target };
+}
+
+/** The table and records an action names (every label action has them), checked as validateLinkParams does. */
+function validateTarget(
+	request: Json,
+	params: Json,
+	session: FairComSession,
+	state: FairComState,
+): { ids: number[]; databaseName: string; ownerName: string; tableName: string } | SandboxResponse {
+	const invalid = (message: string) => failure(request, FAIRCOM_ERRORS.invalidParams, message);
+	const { tableName, ids, databaseName, ownerName, verifyLinks } = params;
 	for (const [field, value] of Object.entries({ tableName, databaseName, ownerName })) {
 		if (value === undefined && field !== 'tableName') continue;
 		if (typeof value !== 'string' || utf8Bytes(value) < 1 || utf8Bytes(value) > 64) {
@@ -314,7 +331,7 @@ function validateLinkParams(
 			return failure(request, FAIRCOM_ERRORS.recordNotFound, `No record with primary key ${missing} in table '${String(tableName)}'`);
 		}
 	}
-	return { labels: parsedLabels, ids: ids as number[], databaseName: database, ownerName: owner, tableName: tableName as string };
+	return { ids: ids as number[], databaseName: database, ownerName: owner, tableName: tableName as string };
 }
 
 function wantsDebug(request: Json): boolean {
@@ -356,6 +373,33 @@ function changeLinks(request: Json, state: FairComState, mode: 'link' | 'unlink'
 		? { debugInfo: { request, serverSuppliedValues: {}, errorData: {}, warnings } }
 		: {};
 	return answer(request, {}, debugInfo);
+}
+
+/**
+ * getLabelsLinkedToRecordIds: the labels linked to any of the records asked for, each with those of
+ * its records; a label without a group as the noGroup variant says.
+ */
+function labelsLinkedToRecords(request: Json, state: FairComState): SandboxResponse {
+	const session = sessionOf(request, state);
+	if ('status' in session) return session;
+	if (!isObject(request.params)) return failure(request, FAIRCOM_ERRORS.invalidParams, "'params' must be an object");
+	const target = validateTarget(request, request.params, session, state);
+	if ('status' in target) return target;
+	const asked = new Set(target.ids);
+	const found = new Map<string, { group: string; name: string; ids: number[] }>();
+	for (const link of listLinks(state)) {
+		if (link.databaseName !== target.databaseName || link.ownerName !== target.ownerName || link.tableName !== target.tableName) continue;
+		if (!asked.has(link.id)) continue;
+		const key = JSON.stringify([link.group, link.name]);
+		const label = found.get(key) ?? { group: link.group, name: link.name, ids: [] };
+		label.ids.push(link.id);
+		found.set(key, label);
+	}
+	const labels = [...found.values()].map(({ group, name, ids }) => {
+		const shown = group !== '' ? { group } : state.variants.noGroup === 'absent' ? {} : { group: state.variants.noGroup === 'null' ? null : '' };
+		return { ...shown, name, ids: ids.sort((a, b) => a - b) };
+	});
+	return answer(request, { labels });
 }
 
 /** listLabels: every label (no filters are read), those used by links included. */
@@ -404,7 +448,7 @@ export const fairComSandbox: VendorModule<FairComState> = {
 		),
 		links: new Map(),
 		labels: FAIRCOM_LABELS.map((label) => ({ ...label })),
-		variants: { badLogin: 'http200', expiredStatus: 'http200', listLabels: 'labels' },
+		variants: { badLogin: 'http200', expiredStatus: 'http200', listLabels: 'labels', noGroup: 'empty' },
 	}),
 	rateLimited: (retryAfterSeconds) => ({
 		status: 429,
@@ -456,6 +500,8 @@ export const fairComSandbox: VendorModule<FairComState> = {
 				return changeLinks(body, state, 'link');
 			case 'db/unlinkLabelsFromRecords':
 				return changeLinks(body, state, 'unlink');
+			case 'db/getLabelsLinkedToRecordIds':
+				return labelsLinkedToRecords(body, state);
 			default:
 				return failure(body, FAIRCOM_ERRORS.unknownAction, `Unknown action '${String(action)}' for api '${String(api)}'`);
 		}
