@@ -53,4 +53,6 @@ export const tulip: Vendor = {
 	// even at a few hundred milliseconds per answer without piling into the limit.
 	defaultConcurrency: 5,
 	defaultRatePerSecond: 10,
+	// Record reads: 50 per second per table (Get Links and Set Links read the left record).
+	defaultReadRatePerSecond: 50,
 };

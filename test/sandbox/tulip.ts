@@ -3,7 +3,10 @@
  * keys and `/api/v3/w/{workspaceId}/…` for account-level keys, scopes (tables:read, tables:write),
  * `PUT /tableLinks/{id}/link|unlink` answering 204 without a body, `GET /tables` (tables with their
  * columns; a linked-record column's `dataType.tableLinkID` feeds the table link picker), and Tulip's error
- * body `{ errorCode, errorUniqueID, details }`. Record writes are rate limited per table link
+ * body `{ errorCode, errorUniqueID, details }`. Reads: `GET /tableLinks/{id}` (the tables and columns a
+ * table link joins, from the tables' linked-record columns: the first table listed is the left end) and
+ * `GET /tables/{tableId}/records/{recordId}?fields=[…]` (a record with its linked-record columns, string
+ * arrays of the other end's record IDs). Record writes are rate limited per table link
  * (`rateScope`), answered with 429 + Retry-After.
  */
 import { randomBytes } from 'node:crypto';
@@ -90,11 +93,18 @@ interface ApiKey {
  * noChange "accept": re-linking a linked pair (or unlinking an unlinked one) is a no-op 204; "refuse":
  * 400 LINK_ALREADY_EXISTS / LINK_NOT_FOUND. tableLinkColumns "named": a linked-record column of
  * `GET /tables` carries `dataType.tableLinkID`; "unnamed": only the documented `dataType.type`.
+ * unlinkedColumn: how a record read shows a linked-record column without links: "empty" ([]),
+ * "absent" (left out) or "null".
  */
-export const TULIP_VARIANTS = { noChange: ['accept', 'refuse'], tableLinkColumns: ['named', 'unnamed'] } as const;
+export const TULIP_VARIANTS = {
+	noChange: ['accept', 'refuse'],
+	tableLinkColumns: ['named', 'unnamed'],
+	unlinkedColumn: ['empty', 'absent', 'null'],
+} as const;
 export interface TulipVariants {
 	noChange: (typeof TULIP_VARIANTS.noChange)[number];
 	tableLinkColumns: (typeof TULIP_VARIANTS.tableLinkColumns)[number];
+	unlinkedColumn: (typeof TULIP_VARIANTS.unlinkedColumn)[number];
 }
 
 export interface TulipState {
@@ -129,6 +139,8 @@ function tulipError(state: TulipState | undefined, status: number, errorCode: st
 
 const API_PATH = /^\/api\/v3(?:\/w\/([^/]+))?(\/.*)$/;
 const TABLE_LINK_PATH = /^\/tableLinks\/([^/]+)\/(link|unlink)$/;
+const TABLE_LINK_GET_PATH = /^\/tableLinks\/([^/]+)$/;
+const RECORD_PATH = /^\/tables\/([^/]+)\/records\/([^/]+)$/;
 
 /** The Basic auth user and password, or undefined. */
 function basicAuth(request: SandboxRequest): { user: string; password: string } | undefined {
@@ -193,6 +205,74 @@ function changeLink(
 	return { status: 204 };
 }
 
+/** The two ends of a table link: the tables whose linked-record column names it, the first listed on the left. */
+function tableLinkEnds(state: TulipState, workspace: string, tableLinkId: string) {
+	if (!state.tableLinks.get(workspace)?.has(tableLinkId)) return undefined;
+	const ends = (state.tables.get(workspace) ?? []).flatMap((table) =>
+		table.columns.filter((column) => column.dataType.tableLinkID === tableLinkId).map((column) => ({ table: table.id, column: column.name })),
+	);
+	return ends.length >= 2 ? { left: ends[0], right: ends[1] } : undefined;
+}
+
+function getTableLink(state: TulipState, workspace: string, tableLinkId: string): SandboxResponse {
+	const ends = tableLinkEnds(state, workspace, tableLinkId);
+	if (!ends) return tulipError(state, 404, 'NOT_FOUND', `Table link ${tableLinkId} was not found`);
+	return {
+		status: 200,
+		body: {
+			id: tableLinkId,
+			leftTableId: ends.left.table,
+			leftTableColumnId: ends.left.column,
+			rightTableId: ends.right.table,
+			rightTableColumnId: ends.right.column,
+			type: 'MANY_TO_MANY',
+		},
+	};
+}
+
+/** The records a linked-record column holds: the other end of every link of this record through its table link. */
+function linkedRecords(state: TulipState, workspace: string, tableLinkId: string, left: boolean, recordId: string): string[] {
+	const prefix = `${workspace}|${tableLinkId}|`;
+	return [...state.links]
+		.filter((key) => key.startsWith(prefix))
+		.map((key) => key.slice(prefix.length).split('|'))
+		.filter(([leftRecord, rightRecord]) => (left ? leftRecord : rightRecord) === recordId)
+		.map(([leftRecord, rightRecord]) => (left ? rightRecord : leftRecord));
+}
+
+function getRecord(request: SandboxRequest, state: TulipState, workspace: string, tableId: string, recordId: string): SandboxResponse {
+	const table = (state.tables.get(workspace) ?? []).find((candidate) => candidate.id === tableId);
+	if (!table) return tulipError(state, 404, 'NOT_FOUND', `Table ${tableId} was not found`);
+	if (state.missingRecords.has(recordId)) return tulipError(state, 404, 'NOT_FOUND', `Record "${recordId}" was not found in table ${tableId}`);
+	let columns = table.columns;
+	const fields = request.query.get('fields');
+	if (fields !== null) {
+		let names: unknown;
+		try {
+			names = JSON.parse(fields);
+		} catch {
+			names = undefined;
+		}
+		if (!Array.isArray(names) || !names.every((name) => typeof name === 'string')) {
+			return tulipError(state, 400, 'BAD_REQUEST', 'query.fields must be a JSON array of column names');
+		}
+		const unknown = names.find((name) => !table.columns.some((column) => column.name === name));
+		if (unknown !== undefined) return tulipError(state, 400, 'BAD_REQUEST', `Table ${tableId} has no column "${unknown}"`);
+		columns = table.columns.filter((column) => column.name === 'id' || names.includes(column.name));
+	}
+	const body: Record<string, unknown> = { id: recordId };
+	for (const column of columns) {
+		const tableLinkId = column.dataType.tableLinkID;
+		if (column.name === 'id' || !tableLinkId) continue;
+		const ends = tableLinkEnds(state, workspace, tableLinkId);
+		const left = ends?.left.table === tableId && ends.left.column === column.name;
+		const records = linkedRecords(state, workspace, tableLinkId, left, recordId);
+		if (records.length > 0 || state.variants.unlinkedColumn === 'empty') body[column.name] = records;
+		else if (state.variants.unlinkedColumn === 'null') body[column.name] = null;
+	}
+	return { status: 200, body };
+}
+
 export const tulipSandbox: VendorModule<TulipState> = {
 	prefix: '/tulip',
 	createState: () => ({
@@ -209,7 +289,7 @@ export const tulipSandbox: VendorModule<TulipState> = {
 		tables: seedTables(),
 		links: new Set(),
 		missingRecords: new Set(),
-		variants: { noChange: 'accept', tableLinkColumns: 'named' },
+		variants: { noChange: 'accept', tableLinkColumns: 'named', unlinkedColumn: 'empty' },
 		errorIds: [],
 	}),
 	rateLimited: (retryAfterSeconds) => ({
@@ -224,7 +304,10 @@ export const tulipSandbox: VendorModule<TulipState> = {
 	rateScope(request) {
 		const path = route(request);
 		const link = path && TABLE_LINK_PATH.exec(path.rest);
-		return link ? `${path.workspace ?? ''}|${decodeURIComponent(link[1])}` : 'reads';
+		if (link) return `${path.workspace ?? ''}|${decodeURIComponent(link[1])}`;
+		// Record reads: per table (Tulip: 50 per second per table).
+		const record = path && request.method === 'GET' ? RECORD_PATH.exec(path.rest) : null;
+		return record ? `records|${path?.workspace ?? ''}|${decodeURIComponent(record[1])}` : 'reads';
 	},
 	handle(request, state) {
 		const path = route(request);
@@ -268,6 +351,16 @@ export const tulipSandbox: VendorModule<TulipState> = {
 					})),
 				})),
 			};
+		}
+		const tableLink = TABLE_LINK_GET_PATH.exec(path.rest);
+		if (tableLink && request.method === 'GET') {
+			if (!key.scopes.has('tables:read')) return tulipError(state, 403, 'FORBIDDEN', 'Missing scope tables:read');
+			return getTableLink(state, workspace, decodeURIComponent(tableLink[1]));
+		}
+		const record = RECORD_PATH.exec(path.rest);
+		if (record && request.method === 'GET') {
+			if (!key.scopes.has('tables:read')) return tulipError(state, 403, 'FORBIDDEN', 'Missing scope tables:read');
+			return getRecord(request, state, workspace, decodeURIComponent(record[1]), decodeURIComponent(record[2]));
 		}
 		const link = TABLE_LINK_PATH.exec(path.rest);
 		if (link && request.method === 'PUT') {
