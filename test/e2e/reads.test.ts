@@ -13,7 +13,9 @@ import { installPack } from '../../scripts/pack';
 import { freePort } from '../../scripts/ports';
 import type { VendorKey } from '../../scripts/vendors';
 import { startSandbox, type VendorSandbox } from '../sandbox';
+import { DATAGOL, dataGolLinkKey } from '../sandbox/datagol';
 import { DEVREV_TOKEN } from '../sandbox/devrev';
+import { seedLinks } from '../sandbox/faircom';
 
 type Item = Record<string, unknown>;
 
@@ -31,14 +33,78 @@ interface ReadCase {
 	/** The Get Links example's output items, by their short keys. */
 	getOutput: string[];
 	getKey(item: Item): string;
-	/** The requests below the vendor's prefix that change something. */
-	writePath: RegExp;
+	/** The recorded requests that change something. */
+	writes(sandbox: VendorSandbox): unknown[];
 }
 
 const don = (kind: string, n: number) => `don:core:dvrv-us-1:devo/0:${kind}/${n}`;
 const shortId = (id: string) => id.split(':').pop()!;
 
+const dataGolTarget = { workspaceId: DATAGOL.workspaceId, workbookId: DATAGOL.ordersTable, linkColumnId: DATAGOL.ordersCustomerColumn };
+
 const readCases: Partial<Record<VendorKey, ReadCase>> = {
+	datagol: {
+		nodeName: 'DataGOL',
+		setWorkflowId: 'exDataGolSetLinks',
+		getWorkflowId: 'exDataGolGetLinks',
+		async seed(sandbox) {
+			// Order 1 → customer 14 (to go), order 2 → customer 12 (stays), order 1 → product 50 (another column).
+			for (const [column, source, destination] of [
+				[DATAGOL.ordersCustomerColumn, 1, 14],
+				[DATAGOL.ordersCustomerColumn, 2, 12],
+				[DATAGOL.ordersProductColumn, 1, 50],
+			] as const) {
+				sandbox.state.datagol.links.add(dataGolLinkKey(DATAGOL.ordersTable, column, source, destination));
+			}
+			await Promise.resolve();
+		},
+		links: (sandbox) =>
+			[...sandbox.state.datagol.links]
+				.map((key) => key.split('|'))
+				.map(([, column, from, to]) => `${column === DATAGOL.ordersCustomerColumn ? 'customer' : 'product'} ${from}->${to}`)
+				.sort(),
+		afterSet: ['customer 1->11', 'customer 2->12', 'customer 2->13', 'product 1->50'],
+		setOutput: [
+			{ ...dataGolTarget, sourceRecordId: 1, added: [11], removed: [14], unchanged: [] },
+			{ ...dataGolTarget, sourceRecordId: 2, added: [13], removed: [], unchanged: [12] },
+		],
+		getOutput: ['1->11', '2->12', '2->13'],
+		getKey: (item) => `${item.sourceRecordId as number}->${item.destinationRecordId as number}`,
+		writes: (sandbox) => sandbox.requestsFor('datagol', /\/linkRecordV2$/),
+	},
+	faircom: {
+		nodeName: 'FairCom',
+		setWorkflowId: 'exFairComSetLinks',
+		getWorkflowId: 'exFairComGetLinks',
+		async seed(sandbox) {
+			// Order 1: status › open (to go) and customer › vip (another group); order 7: status › priority (stays).
+			const order = { databaseName: 'faircom', ownerName: 'admin', tableName: 'orders' };
+			seedLinks(sandbox.state.faircom, [
+				{ ...order, id: 1, group: 'status', name: 'open' },
+				{ ...order, id: 1, group: 'customer', name: 'vip' },
+				{ ...order, id: 7, group: 'status', name: 'priority' },
+			]);
+			await Promise.resolve();
+		},
+		links: (sandbox) => [...sandbox.state.faircom.links.values()].map((link) => `${link.tableName}/${link.id} ${link.group}:${link.name}`).sort(),
+		afterSet: ['orders/1 customer:vip', 'orders/1 status:priority', 'orders/7 status:priority'],
+		setOutput: [
+			{
+				tableName: 'orders',
+				ids: [1],
+				groups: ['status'],
+				added: [{ group: 'status', name: 'priority', ids: [1] }],
+				removed: [{ group: 'status', name: 'open', ids: [1] }],
+				unchanged: [],
+			},
+			{ tableName: 'orders', ids: [7], groups: ['status'], added: [], removed: [], unchanged: [{ group: 'status', name: 'priority', ids: [7] }] },
+		],
+		getOutput: ['1 customer:vip', '1 status:priority', '7 status:priority'],
+		getKey: (item) => `${(item.ids as number[]).join(',')} ${item.group as string}:${item.name as string}`,
+		// FairCom has one endpoint: its writes are the link and unlink actions.
+		writes: (sandbox) =>
+			sandbox.requestsFor('faircom').filter((request) => ['linkLabelsToRecords', 'unlinkLabelsFromRecords'].includes((request.body as { action?: string } | undefined)?.action ?? '')),
+	},
 	devrev: {
 		nodeName: 'DevRev',
 		setWorkflowId: 'exDevRevSetLinks',
@@ -72,7 +138,7 @@ const readCases: Partial<Record<VendorKey, ReadCase>> = {
 		],
 		getOutput: ['issue/1>issue/2', 'issue/1>issue/3', 'issue/1>issue/8', 'issue/4>issue/5', 'issue/7>issue/4'],
 		getKey: (item) => `${shortId((item.source as Item).id as string)}>${shortId((item.target as Item).id as string)}`,
-		writePath: /^\/links\.(create|delete)$/,
+		writes: (sandbox) => sandbox.requestsFor('devrev', /^\/links\.(create|delete)$/),
 	},
 };
 
@@ -112,7 +178,7 @@ afterAll(async () => {
 });
 
 test('there are read examples to run', () => {
-	expect(cases.map((readCase) => readCase.key)).toContain('devrev');
+	expect(cases.map((readCase) => readCase.key).sort()).toEqual(Object.keys(readCases).sort());
 });
 
 describe.each(cases)('$key', (readCase) => {
@@ -128,7 +194,7 @@ describe.each(cases)('$key', (readCase) => {
 		sandbox.requests.length = 0;
 		const output = await outputOf(readCase.setWorkflowId, readCase.nodeName);
 		expect(output.every((item) => (item.added as unknown[]).length === 0 && (item.removed as unknown[]).length === 0)).toBe(true);
-		expect(sandbox.requestsFor(readCase.key, readCase.writePath)).toEqual([]);
+		expect(readCase.writes(sandbox)).toEqual([]);
 		expect(readCase.links(sandbox)).toEqual(readCase.afterSet);
 	});
 
