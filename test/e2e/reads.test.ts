@@ -16,6 +16,7 @@ import { startSandbox, type VendorSandbox } from '../sandbox';
 import { DATAGOL, dataGolLinkKey } from '../sandbox/datagol';
 import { DEVREV_TOKEN } from '../sandbox/devrev';
 import { seedLinks } from '../sandbox/faircom';
+import { TULIP, tulipLinkKey } from '../sandbox/tulip';
 
 type Item = Record<string, unknown>;
 
@@ -71,6 +72,31 @@ const readCases: Partial<Record<VendorKey, ReadCase>> = {
 		getOutput: ['1->11', '2->12', '2->13'],
 		getKey: (item) => `${item.sourceRecordId as number}->${item.destinationRecordId as number}`,
 		writes: (sandbox) => sandbox.requestsFor('datagol', /\/linkRecordV2$/),
+	},
+	tulip: {
+		nodeName: 'Tulip',
+		setWorkflowId: 'exTulipSetLinks',
+		getWorkflowId: 'exTulipGetLinks',
+		async seed(sandbox) {
+			// ORD-1001 → PRT-99 (to go) and PRT-17 (stays); a link of another table link.
+			for (const [tableLink, left, right] of [
+				[TULIP.ordersParts, 'ORD-1001', 'PRT-99'],
+				[TULIP.ordersParts, 'ORD-1001', 'PRT-17'],
+				[TULIP.stationsOperators, 'ST-1', 'OP-1'],
+			]) {
+				sandbox.state.tulip.links.add(tulipLinkKey('DEFAULT', tableLink, left, right));
+			}
+			await Promise.resolve();
+		},
+		links: (sandbox) => [...sandbox.state.tulip.links].map((key) => key.split('|').slice(1).join(' ')).sort(),
+		afterSet: [`${TULIP.ordersParts} ORD-1001 PRT-17`, `${TULIP.ordersParts} ORD-1001 PRT-30`, `${TULIP.ordersParts} ORD-1002 PRT-23`, `${TULIP.stationsOperators} ST-1 OP-1`],
+		setOutput: [
+			{ tableLinkId: TULIP.ordersParts, leftRecord: 'ORD-1001', added: ['PRT-30'], removed: ['PRT-99'], unchanged: ['PRT-17'] },
+			{ tableLinkId: TULIP.ordersParts, leftRecord: 'ORD-1002', added: ['PRT-23'], removed: [], unchanged: [] },
+		],
+		getOutput: ['ORD-1001->PRT-17', 'ORD-1001->PRT-30', 'ORD-1002->PRT-23'],
+		getKey: (item) => `${item.leftRecord as string}->${item.rightRecord as string}`,
+		writes: (sandbox) => sandbox.requestsFor('tulip', /^\/tableLinks\/[^/]+\/(link|unlink)$/),
 	},
 	faircom: {
 		nodeName: 'FairCom',
