@@ -10,7 +10,7 @@ export class DataGol implements INodeType {
 		displayName: 'DataGOL',
 		name: 'dataGol',
 		icon: { light: 'file:../../icons/datagol.svg', dark: 'file:../../icons/datagol.dark.svg' },
-		description: 'Link and unlink records of DataGOL tables through a LINK column, many pairs per request',
+		description: 'Link, unlink, list and set the links of DataGOL records through a LINK column, many pairs per request',
 		subtitle: operationSubtitle(dataGolOperations),
 		defaults: { name: 'DataGOL' },
 		usableAsTool: true,

@@ -9,7 +9,7 @@ export class DevRev implements INodeType {
 		displayName: 'DevRev',
 		name: 'devRev',
 		icon: { light: 'file:../../icons/devrev.svg', dark: 'file:../../icons/devrev.dark.svg' },
-		description: 'Link and unlink DevRev objects such as issues, tickets and parts',
+		description: 'Link, unlink, list and set the links of DevRev objects such as issues, tickets and parts',
 		subtitle: operationSubtitle(devRevOperations),
 		defaults: { name: 'DevRev' },
 		usableAsTool: true,

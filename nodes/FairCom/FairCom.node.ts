@@ -10,7 +10,7 @@ export class FairCom implements INodeType {
 		displayName: 'FairCom',
 		name: 'fairCom',
 		icon: { light: 'file:../../icons/faircom.svg', dark: 'file:../../icons/faircom.dark.svg' },
-		description: 'Link and unlink FairCom labels to and from table records',
+		description: 'Link, unlink, list and set FairCom labels of table records',
 		subtitle: operationSubtitle(fairComOperations),
 		defaults: { name: 'FairCom' },
 		usableAsTool: true,

@@ -10,7 +10,7 @@ export class Tulip implements INodeType {
 		displayName: 'Tulip',
 		name: 'tulip',
 		icon: { light: 'file:../../icons/tulip.svg', dark: 'file:../../icons/tulip.dark.svg' },
-		description: 'Link and unlink records of Tulip tables through a table link, paced to Tulip\'s rate limit',
+		description: 'Link, unlink, list and set the links of Tulip records through a table link, paced to Tulip\'s rate limits',
 		subtitle: operationSubtitle(tulipOperations),
 		defaults: { name: 'Tulip' },
 		usableAsTool: true,
