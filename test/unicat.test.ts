@@ -24,6 +24,8 @@ const state = (): UnicatState => sandbox.state.unicat;
 const LINK_PATH = `/api/p/${UNICAT_PROJECT_GID}/records/link`;
 const UNLINK_PATH = `/api/p/${UNICAT_PROJECT_GID}/records/unlink`;
 const AUTH_PATH = `/api/p/${UNICAT_PROJECT_GID}/auth`;
+const CHILDREN_PATH = `/api/p/${UNICAT_PROJECT_GID}/records/children`;
+const lookups = () => sandbox.requestsFor('unicat', CHILDREN_PATH);
 const linkRequests = () => sandbox.requestsFor('unicat', LINK_PATH);
 const authRequests = () => sandbox.requestsFor('unicat', AUTH_PATH);
 
@@ -41,6 +43,9 @@ const mappedLink: INodeParameters = {
 	ordering: UNICAT_ORDERING,
 	options: { maxRetries: 3 },
 };
+
+/** The same with Return Existing Copy off: every item makes a copy, as Unicat does on every call. */
+const everyItemCopies = { parameters: { ...mappedLink, options: { maxRetries: 3, returnExisting: false } } };
 
 async function link(items: IDataObject[], store = apiKeyCredentials(), extra: Partial<Parameters<typeof runNode>[0]> = {}) {
 	return await runNode({ node: 'unicat', parameters: mappedLink, items, credentials: store, ...extra });
@@ -142,6 +147,7 @@ describe('Unicat Link', () => {
 				{ record: R.chair, parent: R.winter },
 			],
 			store,
+			everyItemCopies,
 		);
 
 		expect(result.error).toBeUndefined();
@@ -162,6 +168,7 @@ describe('Unicat Link', () => {
 		expect(store.logins.get('recordLinksUnicatApi')).toBe(1);
 		expect(authRequests()).toHaveLength(1);
 		expect(linkRequests()).toHaveLength(4);
+		expect(lookups()).toHaveLength(0);
 		expect(linkRequests()[1].body).toEqual({
 			record: R.table,
 			parent: R.summer,
@@ -176,7 +183,7 @@ describe('Unicat Link', () => {
 			parameters: {
 				...CHAIR_TO_WINTER_LINK,
 				ordering: UNICAT_ORDERING,
-				options: { language: 'nl', languages: '={{$json.langs}}' },
+				options: { language: 'nl', languages: '={{$json.langs}}', returnExisting: false },
 			},
 			items: [{ langs: ['de', 'en'] }, { langs: '' }],
 			credentials: apiKeyCredentials(),
@@ -207,6 +214,7 @@ describe('Unicat Link', () => {
 				{ record: R.table, parent: R.products },
 			],
 			store,
+			everyItemCopies,
 		);
 
 		expect(result.error).toBeUndefined();
@@ -234,7 +242,7 @@ describe('Unicat Link', () => {
 		const store = apiKeyCredentials();
 		state().expireJwtsAfter = 2;
 		const items = [R.chair, R.table, R.chair, R.table].map((record) => ({ record, parent: R.winter }));
-		const result = await link(items, store);
+		const result = await link(items, store, everyItemCopies);
 
 		expect(result.error).toBeUndefined();
 		expect(json(result.items).map((item) => item.gid)).toEqual([1, 2, 3, 4].map(unicatCreatedGid));
@@ -248,8 +256,11 @@ describe('Unicat Link', () => {
 		const store = apiKeyCredentials();
 		const result = await link([{ record: R.chair, parent: R.winter }, { record: R.table, parent: R.winter }], store);
 		expect(result.error).toBeUndefined();
-		// login JWT + one renewed JWT per successful answer
-		expect(state().jwts.size).toBe(3);
+		// login JWT + one renewed JWT per successful answer: two links and three lookups (the chair's
+		// copy under Winter makes the table's lookup read the table's canonical too, records/get).
+		expect(lookups()).toHaveLength(2);
+		expect(sandbox.requestsFor('unicat', `/api/p/${UNICAT_PROJECT_GID}/records/get`)).toHaveLength(1);
+		expect(state().jwts.size).toBe(6);
 		expectNoSecrets(result.items);
 	});
 
@@ -274,9 +285,11 @@ describe('Unicat Link', () => {
 		expect(result.error).toBeUndefined();
 		expectFailure(result.items[0], 'Unicat answered 401: Permission denied', 'check the API key (or the pasted JWT)', '401');
 		expect(authRequests()).toHaveLength(0);
-		// A 401 goes once more through n8n's re-login path (401, pre-authentication, one retry);
-		// with a pasted JWT there is nothing to renew, so all three attempts are refused.
-		expect(linkRequests()).toHaveLength(3);
+		// The first request is the lookup under the parent (Return Existing Copy). A 401 goes once more
+		// through n8n's re-login path (401, pre-authentication, one retry); with a pasted JWT there is
+		// nothing to renew, so all three attempts are refused, and no link is sent.
+		expect(lookups()).toHaveLength(3);
+		expect(linkRequests()).toHaveLength(0);
 		expect(unicatCopiesOf(state(), R.chair)).toHaveLength(0);
 		expectNoSecrets(result.items, [jwt]);
 	});
@@ -357,8 +370,8 @@ describe('Unicat Link', () => {
 	});
 });
 
-describe('Unicat Link is not idempotent', () => {
-	test('connection dropped after Unicat made the copy: not repeated, exactly one copy, error item says it may exist', async () => {
+describe('Unicat Link is not idempotent, yet never makes a copy twice', () => {
+	test('connection dropped after Unicat made the copy: the lookup finds it, not repeated, exactly one copy', async () => {
 		sandbox.addFault({ vendor: 'unicat', path: LINK_PATH, fault: { kind: 'drop-after' } });
 		const result = await link(
 			[
@@ -371,11 +384,7 @@ describe('Unicat Link is not idempotent', () => {
 
 		expect(result.error).toBeUndefined();
 		expect(sandbox.injected['drop-after']).toBe(1);
-		expect(failure(result.items[0])).toEqual({
-			error: 'The connection to Unicat was dropped before it answered',
-			description:
-				'Unicat may have made the linked copy before the request failed, so the request was not repeated: look under the parent in Unicat before running this item again, or a second copy will be made.',
-		});
+		expect(result.items[0].json).toMatchObject({ gid: unicatCreatedGid(1), parent: R.winter, canonical: R.chair, alreadyLinked: true });
 		expect(result.items[0].pairedItem).toEqual({ item: 0 });
 		expect(result.items[1].json.gid).toBe(unicatCreatedGid(2));
 		// Exactly one copy of the chair exists: the dropped request's, never a second one.
@@ -383,18 +392,35 @@ describe('Unicat Link is not idempotent', () => {
 		expect(linkRequests().filter((request) => (request.body as IDataObject).record === R.chair)).toHaveLength(1);
 	});
 
-	test('connection reset before an answer: also not repeated (from the client it may have arrived)', async () => {
+	test('with Return Existing Copy off a dropped answer is not looked up and not repeated; the error says the copy may exist', async () => {
+		sandbox.addFault({ vendor: 'unicat', path: LINK_PATH, fault: { kind: 'drop-after' } });
+		const result = await link(CHAIR_TO_WINTER, apiKeyCredentials(), { ...everyItemCopies, continueOnFail: true });
+
+		expectFailure(
+			result.items[0],
+			'The connection to Unicat was dropped before it answered',
+			'Unicat may have made the linked copy before the request failed',
+			undefined,
+		);
+		expect(lookups()).toHaveLength(0);
+		expect(linkRequests()).toHaveLength(1);
+		expect(unicatCopiesOf(state(), R.chair)).toHaveLength(1);
+	});
+
+	test('connection reset before an answer: the lookup finds no copy, so it is sent again, one copy', async () => {
 		sandbox.addFault({ vendor: 'unicat', path: LINK_PATH, fault: { kind: 'reset-before' } });
 		const result = await link(CHAIR_TO_WINTER, apiKeyCredentials(), { continueOnFail: true });
 
 		expect(sandbox.injected['reset-before']).toBe(1);
-		expectFailure(result.items[0], 'The connection to Unicat was dropped before it answered', 'Unicat may have made the linked copy', undefined);
-		expect(linkRequests()).toHaveLength(1);
-		// The sandbox reset before processing, so no copy exists; the node could not know that.
-		expect(unicatCopiesOf(state(), R.chair)).toHaveLength(0);
+		expect(result.items[0].json).toMatchObject({ gid: unicatCreatedGid(1), canonical: R.chair });
+		expect(result.items[0].json.alreadyLinked).toBeUndefined();
+		// Looked up before the first send and after the reset; then sent again.
+		expect(lookups()).toHaveLength(2);
+		expect(linkRequests()).toHaveLength(2);
+		expect(unicatCopiesOf(state(), R.chair)).toHaveLength(1);
 	});
 
-	test('no answer within the timeout: not repeated, the copy the slow request made is the only one', async () => {
+	test('no answer within the timeout: the copy the slow request made is found and returned, not made again', async () => {
 		sandbox.addFault({ vendor: 'unicat', path: LINK_PATH, fault: { kind: 'delay', ms: 1500 } });
 		const result = await runNode({
 			node: 'unicat',
@@ -404,13 +430,13 @@ describe('Unicat Link is not idempotent', () => {
 			continueOnFail: true,
 		});
 
-		expectFailure(result.items[0], 'Unicat did not answer within 300 ms (Timeout option)', 'Unicat may have made the linked copy', undefined);
+		expect(result.items[0].json).toMatchObject({ gid: unicatCreatedGid(1), alreadyLinked: true });
 		await new Promise((resolve) => setTimeout(resolve, 1600));
 		expect(linkRequests()).toHaveLength(1);
 		expect(unicatCopiesOf(state(), R.chair)).toHaveLength(1);
 	});
 
-	test('503 is not retried for Link', async () => {
+	test('503: looked up, not there (Unicat did nothing), sent again, one copy', async () => {
 		sandbox.addFault({
 			vendor: 'unicat',
 			path: LINK_PATH,
@@ -420,6 +446,18 @@ describe('Unicat Link is not idempotent', () => {
 				body: { success: false, result: { code: 503, message: 'Service unavailable', info: {} }, data: {} },
 			},
 		});
+		const result = await link(CHAIR_TO_WINTER, apiKeyCredentials(), { continueOnFail: true });
+
+		expect(result.items[0].json).toMatchObject({ gid: unicatCreatedGid(1), canonical: R.chair });
+		expect(linkRequests()).toHaveLength(2);
+		expect(unicatCopiesOf(state(), R.chair)).toHaveLength(1);
+	});
+
+	test('a lookup that fails too leaves the 503 uncertain: not repeated, the error says the copy may exist', async () => {
+		const unavailable = { kind: 'status' as const, status: 503, body: { success: false, result: { code: 503, message: 'Service unavailable', info: {} }, data: {} } };
+		sandbox.addFault({ vendor: 'unicat', path: LINK_PATH, fault: unavailable });
+		// The lookup before the send passes; every one after it fails.
+		sandbox.addFault({ vendor: 'unicat', path: CHILDREN_PATH, after: 1, times: 10, fault: unavailable });
 		const result = await link(CHAIR_TO_WINTER, apiKeyCredentials(), { continueOnFail: true });
 
 		expectFailure(result.items[0], 'Unicat answered 503: Service unavailable', 'Unicat may have made the linked copy', '503');

@@ -266,6 +266,29 @@ describe.each(UNICAT_VARIANTS.rateLimit)('Unicat, a 429 answered %s', (rateLimit
 	});
 });
 
+describe.each(UNICAT_VARIANTS.children)('Unicat, records/children answers %s', (children) => {
+	test('a second Link finds the copy under the parent and makes none; Get Links lists it', async () => {
+		sandbox.state.unicat.variants.children = children;
+		const credentials = store('recordLinksUnicatApi', unicatCredentialData());
+		const parameters: INodeParameters = { operation: 'link', record: UNICAT_RECORDS.chair, parent: UNICAT_RECORDS.winter, ordering: UNICAT_ORDERING };
+		const first = await runNode({ node: 'unicat', parameters, items: [{}], credentials });
+		const second = await runNode({ node: 'unicat', parameters, items: [{}], credentials });
+
+		expect(first.error).toBeUndefined();
+		expect(expectOnePerItem(second, 1)[0].json).toMatchObject({ gid: first.items[0].json.gid, alreadyLinked: true });
+		const copies = [...sandbox.state.unicat.records.values()].filter((record) => record.is_link && record.canonical === UNICAT_RECORDS.chair);
+		expect(copies).toHaveLength(1);
+
+		const read = await runNode({
+			node: 'unicat',
+			parameters: { operation: 'getLinks', record: UNICAT_RECORDS.chair, parent: UNICAT_RECORDS.winter, returnAll: true },
+			items: [{}],
+			credentials,
+		});
+		expect(read.items.map((item) => item.json)).toEqual([{ gid: copies[0].gid, parent: UNICAT_RECORDS.winter, canonical: UNICAT_RECORDS.chair, is_link: true }]);
+	});
+});
+
 // FairCom: a refused login, an expired token, listLabels' shape ------------------------------------
 /** Each test counts its own sessions: the sandbox credential has one per execution, ended every time. */
 const fairComCredentials = (password = FAIRCOM_PASSWORD) => vendorCase('faircom').credentials(sandbox.baseUrl('faircom'), { password });

@@ -194,9 +194,12 @@ const tulip: VendorData = {
 
 // Unicat -------------------------------------------------------------------------------------------
 const UNICAT_LINK_PATH = `/api/p/${UNICAT_PROJECT_GID}/records/link`;
-/** Source record i (seeded by prepare) and the folder its copy goes under (100 copies per folder). */
+/**
+ * Source record i (seeded by prepare) and the folder its copy goes under (10 copies per folder: Link
+ * reads the folder's children before each copy, and the soak's 5,000 reads stay small).
+ */
 const unicatSource = (i: number) => `5eed0000-0000-4000-8000-${pad(i)}`;
-const unicatFolder = (i: number) => `f01de000-0000-4000-8000-${pad(Math.floor(i / 100))}`;
+const unicatFolder = (i: number) => `f01de000-0000-4000-8000-${pad(Math.floor(i / 10))}`;
 
 function unicatRecord(gid: string, parent: string, title: string): UnicatRecord {
 	return {
@@ -256,7 +259,11 @@ const unicat: VendorData = {
 	totalLinks: (sandbox) => sandbox.state.unicat.createdRecords,
 	linkPath: UNICAT_LINK_PATH,
 	faultAfter: 0,
-	idempotent: false,
+	// Not idempotent (every call makes another copy), but Return Existing Copy (on by default) looks
+	// under the parent before the first send and after every lost answer, so for the matrix it repeats
+	// what Unicat did not do and never what it did.
+	idempotent: true,
+	looksUpBeforeRepeating: true,
 	oneRequest: false,
 	emptyAnswerIsNormal: false,
 	errorBody: (status, message) => ({ success: false, result: { code: status, message, info: {} }, data: {} }),

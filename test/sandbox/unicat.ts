@@ -2,7 +2,8 @@
  * Unicat as docs.unicat.app and its official client have it (test/contracts/unicat.contract.json): API key → JWT in the `Authorization`
  * response header, JWTs that expire (401 with `WWW-Authenticate: Bearer …`) and are renewed in any
  * response's `Authorization` header, a project's record tree, records/link (a linked copy under a
- * parent), records/unlink, project init, and Unicat's error body
+ * parent), records/unlink, records/get, records/children (paged by page.top and page.size), project
+ * init, and Unicat's error body
  * `{ success: false, result: { code, message, info }, data: {} }`.
  */
 import { recordSecret } from '../harness/leaks';
@@ -61,9 +62,14 @@ interface Jwt {
  * "envelope": 429 with Retry-After and Unicat's error body; "bare": 429 with a plain-text body and
  * no Retry-After.
  */
-export const UNICAT_VARIANTS = { rateLimit: ['envelope', 'bare'] } as const;
+export const UNICAT_VARIANTS = { rateLimit: ['envelope', 'bare'], children: ['records', 'gids'] } as const;
 export interface UnicatVariants {
 	rateLimit: (typeof UNICAT_VARIANTS.rateLimit)[number];
+	/**
+	 * records/children: "records" answers `result.children` as record objects; "gids" as GIDs, with
+	 * the records in `data.records` (Unicat's documentation does not settle which).
+	 */
+	children: (typeof UNICAT_VARIANTS.children)[number];
 }
 
 export interface UnicatState {
@@ -292,6 +298,45 @@ function unlink(request: SandboxRequest, state: UnicatState): SandboxResponse {
 	};
 }
 
+function getRecord(request: SandboxRequest, state: UnicatState): SandboxResponse {
+	const input = body(request);
+	if (!input) return error(400, 'Bad request - the body must be a JSON object');
+	const { record } = input;
+	if (typeof record !== 'string' || record === '') return error(400, 'Bad request - missing parameter record');
+	const languages = requestedLanguages(input, state);
+	if (isResponse(languages)) return languages;
+	const target = state.records.get(record);
+	if (!target) return error(422, "Unprocessable entity - record doesn't exist");
+	return { status: 200, body: { success: true, result: { record: target.gid }, data: { records: { [target.gid]: unicatView(state, target, languages) } } } };
+}
+
+/** records/children: one page of a record's children in the main ordering (`page.top`, `page.size`, default 100). */
+function children(request: SandboxRequest, state: UnicatState): SandboxResponse {
+	const input = body(request);
+	if (!input) return error(400, 'Bad request - the body must be a JSON object');
+	const { record, page = {} } = input as { record?: unknown; page?: unknown };
+	if (typeof record !== 'string' || record === '') return error(400, 'Bad request - missing parameter record');
+	if (!page || typeof page !== 'object' || Array.isArray(page)) return error(400, 'Bad request - page must be an object');
+	const { top = 0, size = 100 } = page as { top?: unknown; size?: unknown };
+	if (!Number.isInteger(top) || (top as number) < 0) return error(400, 'Bad request - page.top must be a non-negative integer');
+	if (!Number.isInteger(size) || (size as number) < 1 || (size as number) > 100) return error(400, 'Bad request - page.size must be 1 to 100');
+	const languages = requestedLanguages(input, state);
+	if (isResponse(languages)) return languages;
+	const parent = state.records.get(record);
+	if (!parent) return error(422, "Unprocessable entity - record doesn't exist");
+	const views = parent.childs
+		.slice(top as number, (top as number) + (size as number))
+		.flatMap((gid) => (state.records.has(gid) ? [unicatView(state, state.records.get(gid)!, languages)] : []));
+	const result = { record: parent.gid, page: { top, size }, childcount: parent.childs.length };
+	return {
+		status: 200,
+		body:
+			state.variants.children === 'gids'
+				? { success: true, result: { ...result, children: views.map((view) => view.gid) }, data: { records: Object.fromEntries(views.map((view) => [view.gid, view])) } }
+				: { success: true, result: { ...result, children: views }, data: {} },
+	};
+}
+
 function init(state: UnicatState, user: string): SandboxResponse {
 	return {
 		status: 200,
@@ -346,7 +391,7 @@ export const unicatSandbox: VendorModule<UnicatState> = {
 		languages: [...UNICAT_LANGUAGES],
 		createdRecords: 0,
 		issuedJwts: 0,
-		variants: { rateLimit: 'envelope' },
+		variants: { rateLimit: 'envelope', children: 'records' },
 	}),
 	rateLimited: (retryAfterSeconds, state) =>
 		state?.variants.rateLimit === 'bare'
@@ -384,6 +429,12 @@ export const unicatSandbox: VendorModule<UnicatState> = {
 				break;
 			case 'POST records/unlink':
 				answer = unlink(request, state);
+				break;
+			case 'POST records/get':
+				answer = getRecord(request, state);
+				break;
+			case 'POST records/children':
+				answer = children(request, state);
 				break;
 			default:
 				answer = error(404, `Not found - ${route}`);
