@@ -146,6 +146,6 @@ describe('soak: 5,000 items with 10% transient faults', () => {
 					`(${((faults / requests) * 100).toFixed(1)}%); ${summary}; duplicates: ${duplicated}; lost: 0${sessions}`,
 			);
 		},
-		180_000,
+		400_000,
 	);
 });
