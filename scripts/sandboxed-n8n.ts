@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { startModelStub, type ModelStub } from '../test/model/openai-stub';
-import { AGENT_EXAMPLE_PLAN } from '../test/model/agent-example';
+import { AGENT_EXAMPLE_ROUNDS } from '../test/model/agent-example';
 import { startSandbox, type VendorSandbox } from '../test/sandbox';
 import { AGENT_EXAMPLE, type CredentialJson, exampleFiles, EXAMPLES_DIR, presentVendors, readWorkflow, sandboxCredentials } from './examples';
 import { importCredentials, importWorkflows, type N8nOptions } from './n8n-cli';
@@ -83,7 +83,7 @@ export async function startSandboxedN8n(options: SandboxedN8nOptions): Promise<S
 		const sandbox = (started.sandbox = await startSandbox({ host: '127.0.0.1', port: options.sandboxPort ?? 0 }));
 		log(`Vendor sandbox listening on ${sandbox.url}`);
 		const model = (started.model = await startModelStub({ port: options.modelPort ?? 0 }));
-		model.plan = { ...AGENT_EXAMPLE_PLAN };
+		model.plan = AGENT_EXAMPLE_ROUNDS;
 		log(`Scripted chat model listening on ${model.baseUrl}`);
 
 		const vendors = presentVendors();

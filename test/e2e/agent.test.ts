@@ -15,7 +15,7 @@ import { freePort } from '../../scripts/ports';
 import { PACKAGE_NAME } from '../../scripts/project';
 import { type VendorKey, VENDORS } from '../../scripts/vendors';
 import { modelCredential } from '../../scripts/sandboxed-n8n';
-import { AGENT_EXAMPLE_LINKS, AGENT_EXAMPLE_PLAN } from '../model/agent-example';
+import { AGENT_EXAMPLE_LINKS, AGENT_EXAMPLE_PLAN, AGENT_EXAMPLE_ROUNDS } from '../model/agent-example';
 import { type ChatTool, MODEL_STUB_API_KEY, type ModelStub, startModelStub } from '../model/openai-stub';
 import { startSandbox, type VendorSandbox } from '../sandbox';
 import { DATAGOL_SERVICE_TOKEN } from '../sandbox/datagol';
@@ -99,7 +99,7 @@ beforeAll(async () => {
 beforeEach(() => {
 	sandbox.reset();
 	model.reset();
-	model.plan = { ...AGENT_EXAMPLE_PLAN };
+	model.plan = AGENT_EXAMPLE_ROUNDS;
 });
 
 afterAll(async () => {
@@ -109,18 +109,20 @@ afterAll(async () => {
 });
 
 test('the example hands every node of the pack to the agent as a tool', () => {
-	const toolTypes = workflow.nodes.filter((node) => node.type.endsWith('Tool')).map((node) => node.type);
-	expect(toolTypes.sort()).toEqual(VENDORS.map((vendor) => `${PACKAGE_NAME}.${vendor.node}Tool`).sort());
+	const toolTypes = new Set(workflow.nodes.filter((node) => node.type.endsWith('Tool')).map((node) => node.type));
+	expect([...toolTypes].sort()).toEqual(VENDORS.map((vendor) => `${PACKAGE_NAME}.${vendor.node}Tool`).sort());
 });
 
-test('the agent links exactly the records asked for, and gets one readable result per call, without secrets', async () => {
+test('the agent links exactly the records asked for, reads one back, and gets one readable result per call, without secrets', async () => {
 	const { answer } = await runAgent();
 
 	expect(allLinks()).toEqual(AGENT_EXAMPLE_LINKS);
 
-	// The model saw five tool results, one per call, each the tool node's output item(s) as JSON.
+	// The model saw six tool results, one per call, each the tool node's output item(s) as JSON: the five
+	// links in one round, then the Get Links call in a second, after the links were made.
 	const calls = model.toolResults();
 	expect(calls.map((call) => call.name).sort()).toEqual([...TOOLS].sort());
+	expect(model.requests).toHaveLength(AGENT_EXAMPLE_ROUNDS.length + 1);
 	const byVendor = (key: VendorKey, link: string) => vendorCase(key).linkOutput(sandbox, link);
 	expect(toolResults()).toEqual({
 		Link_DevRev_objects: [byVendor('devrev', 'ISS-1->TKT-2')],
@@ -130,6 +132,7 @@ test('the agent links exactly the records asked for, and gets one readable resul
 		Label_FairCom_orders_as_priority: [
 			{ operation: 'link', labels: [{ group: 'status', name: 'priority' }], tableName: 'orders', ids: [1, 7], linked: true },
 		],
+		Get_DevRev_links_of_an_object: [byVendor('devrev', 'ISS-1->TKT-2')],
 	});
 	expect(answer).toEqual(expect.stringContaining('Done. The tools answered:'));
 
@@ -169,6 +172,7 @@ test('bad tool arguments come back to the agent as clear errors, nothing is sent
 				{ name: 'Link_Tulip_order_to_part', arguments: { order: '', part: 'PRT-17' } },
 				{ name: 'Place_Unicat_product_in_collection', arguments: { product: 'chair', collection: UNICAT_RECORDS.summer } },
 				{ name: 'Label_FairCom_orders_as_priority', arguments: { orderIds: '1, -7' } },
+				{ name: 'Get_DevRev_links_of_an_object', arguments: { object: ' ' } },
 			],
 		},
 		{ content: 'None of the links could be made: the IDs were not valid.' },
@@ -188,6 +192,7 @@ test('bad tool arguments come back to the agent as clear errors, nothing is sent
 			{ error: 'Invalid "Record" in item 0: must be a Unicat GID (a UUID such as f2e64fe0-9ffa-4d9a-8750-d561d6542453)' },
 		],
 		Label_FairCom_orders_as_priority: [{ error: 'Invalid "Record IDs" › #2 in item 0: -7 is outside 0–2147483647' }],
+		Get_DevRev_links_of_an_object: [{ error: 'Invalid "Object" in item 0: must not be empty' }],
 	});
 	// Nothing reached a vendor (FairCom's session is made before the ids are checked, and ended after).
 	for (const { key } of VENDORS.filter((vendor) => vendor.key !== 'faircom')) {

@@ -1,7 +1,8 @@
 /**
  * The Set Links and Get Links examples in real n8n (`n8n execute --id`), with the pack installed as a
  * community package: Set Links makes each record's links in scope equal to the wanted set and leaves
- * every other link alone, a second run writes nothing, and Get Links lists what is there.
+ * every other link alone, a second run writes nothing, and Get Links lists what is there. Unicat has
+ * no Set Links: its Link example run twice makes no second copy, and Get Links lists the copies.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import { executeWorkflow, importCredentials, importWorkflows, type N8nOptions, n
 import { installPack } from '../../scripts/pack';
 import { freePort } from '../../scripts/ports';
 import type { VendorKey } from '../../scripts/vendors';
+import { vendorCase } from './vendors';
 import { startSandbox, type VendorSandbox } from '../sandbox';
 import { DATAGOL, dataGolLinkKey } from '../sandbox/datagol';
 import { DEVREV_TOKEN } from '../sandbox/devrev';
@@ -169,11 +171,12 @@ const readCases: Partial<Record<VendorKey, ReadCase>> = {
 };
 
 const present = presentVendors();
+const exampleIds = (key: VendorKey) => present.filter((vendor) => vendor.key === key).flatMap((vendor) => exampleFiles(vendor).map((file) => readWorkflow(file).id));
 const cases = present.flatMap((vendor) => {
 	const readCase = readCases[vendor.key];
-	const ids = exampleFiles(vendor).map((file) => readWorkflow(file).id);
-	return readCase && ids.includes(readCase.setWorkflowId) ? [{ key: vendor.key, ...readCase }] : [];
+	return readCase && exampleIds(vendor.key).includes(readCase.setWorkflowId) ? [{ key: vendor.key, ...readCase }] : [];
 });
+const unicatCases = exampleIds('unicat').includes('exUnicatGetLinks') ? ['unicat'] : [];
 
 let sandbox: VendorSandbox;
 let userFolder: string;
@@ -193,7 +196,7 @@ beforeAll(async () => {
 	userFolder = mkdtempSync(join(tmpdir(), 'record-links-e2e-reads-'));
 	await installPack(userFolder, tarball);
 	n8n = { userFolder, brokerPort: await freePort() };
-	const vendors = present.filter((vendor) => cases.some((readCase) => readCase.key === vendor.key));
+	const vendors = present.filter((vendor) => cases.some((readCase) => readCase.key === vendor.key) || unicatCases.includes(vendor.key));
 	await importCredentials(sandboxCredentials(vendors, sandbox.url), n8n);
 	await importWorkflows(vendors.flatMap((vendor) => exampleFiles(vendor).map(readWorkflow)), n8n);
 }, 300_000);
@@ -205,6 +208,7 @@ afterAll(async () => {
 
 test('there are read examples to run', () => {
 	expect(cases.map((readCase) => readCase.key).sort()).toEqual(Object.keys(readCases).sort());
+	expect(unicatCases).toEqual(['unicat']);
 });
 
 describe.each(cases)('$key', (readCase) => {
@@ -227,5 +231,27 @@ describe.each(cases)('$key', (readCase) => {
 	test('Get Links lists every link of the records, one item each', async () => {
 		const output = await outputOf(readCase.getWorkflowId, readCase.nodeName);
 		expect(output.map(readCase.getKey).sort()).toEqual(readCase.getOutput);
+	});
+});
+
+describe.each(unicatCases)('%s', () => {
+	const copies = () => vendorCase('unicat').links(sandbox);
+	let firstRun: Item[];
+
+	test('the Link example run again makes no second copy: it returns the copies made before, with alreadyLinked', async () => {
+		sandbox.reset();
+		firstRun = await outputOf('exUnicatLink', 'Unicat');
+		expect(copies()).toEqual(['chair->summer', 'table->winter']);
+		sandbox.requests.length = 0;
+		const again = await outputOf('exUnicatLink', 'Unicat');
+		const summary = (item: Item) => ({ gid: item.gid, parent: item.parent, canonical: item.canonical, alreadyLinked: item.alreadyLinked });
+		expect(again.map(summary)).toEqual(firstRun.map((item) => ({ ...summary(item), alreadyLinked: true })));
+		expect(sandbox.requestsFor('unicat', /\/records\/link$/)).toEqual([]);
+		expect(copies()).toEqual(['chair->summer', 'table->winter']);
+	});
+
+	test('Get Links lists the linked copies of each product under its collection', async () => {
+		const output = await outputOf('exUnicatGetLinks', 'Unicat');
+		expect(output).toEqual(firstRun.map(({ gid, parent, canonical }) => ({ gid, parent, canonical, is_link: true })));
 	});
 });

@@ -5,9 +5,9 @@
  * request (the messages, including the tool results the agent sends back, and the tools offered), and
  * answers with the next scripted reply: tool calls or a final text.
  *
- * With no reply queued it plays the part of a model that follows a plan: it calls each offered tool
- * whose name has entry in `plan`, once, with those arguments, and then sums up what the tools
- * answered. That lets `npm start` run the AI agent example without a real model.
+ * With no reply queued it plays the part of a model that follows a plan, round by round: it calls
+ * each offered tool of a round, once, with the plan's arguments, takes the next round once those are
+ * answered (a read after the writes it checks), and then sums up what the tools answered. That lets `npm start` run the AI agent example without a real model.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -36,6 +36,7 @@ export interface ChatRequest {
 }
 
 export type ToolCall = { name: string; arguments: Record<string, unknown> };
+export type PlanRound = Record<string, Record<string, unknown>>;
 export type Reply = { toolCalls: ToolCall[] } | { content: string };
 
 export interface ModelStub {
@@ -46,8 +47,8 @@ export interface ModelStub {
 	readonly requests: ChatRequest[];
 	/** Replies to give, in order, before falling back to the plan. */
 	readonly replies: Reply[];
-	/** Tool name → arguments the planning fallback calls it with. */
-	plan: Record<string, Record<string, unknown>>;
+	/** Rounds of tool calls the planning fallback makes: per round, tool name → arguments. */
+	plan: PlanRound[];
 	/** The tool messages the agent sent back, by tool call ID, with the call they answer. */
 	toolResults(): Array<{ name: string; arguments: Record<string, unknown>; content: string }>;
 	reset(): void;
@@ -60,14 +61,16 @@ export function messageText(message: ChatMessage): string {
 	return (message.content ?? []).map((part) => part.text ?? '').join('');
 }
 
-/** The reply of a model that calls each planned tool once, then sums up their results. */
-function planReply(request: ChatRequest, plan: ModelStub['plan']): Reply {
+/** The reply of a model that calls each planned tool once, a round at a time, then sums up their results. */
+function planReply(request: ChatRequest, plan: PlanRound[]): Reply {
 	const called = new Set(
 		request.messages.flatMap((message) => message.tool_calls ?? []).map((call) => call.function.name),
 	);
 	const offered = (request.tools ?? []).map((tool) => tool.function.name);
-	const toCall = offered.filter((name) => plan[name] && !called.has(name));
-	if (toCall.length > 0) return { toolCalls: toCall.map((name) => ({ name, arguments: plan[name] })) };
+	for (const round of plan) {
+		const toCall = offered.filter((name) => round[name] && !called.has(name));
+		if (toCall.length > 0) return { toolCalls: toCall.map((name) => ({ name, arguments: round[name] })) };
+	}
 	const results = request.messages.filter((message) => message.role === 'tool').map(messageText);
 	if (results.length === 0) return { content: 'No tool was offered that I know how to call.' };
 	return { content: `Done. The tools answered:\n${results.map((result) => `- ${result}`).join('\n')}` };
@@ -170,7 +173,7 @@ export async function startModelStub(options: { port?: number; host?: string } =
 		baseUrl: `${url}/v1`,
 		requests,
 		replies,
-		plan: {},
+		plan: [],
 		toolResults() {
 			const calls = new Map<string, ToolCall>();
 			const results = new Map<string, ToolCall & { content: string }>();
