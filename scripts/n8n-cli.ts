@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { CredentialJson, WorkflowJson } from './examples';
-import { N8N_1X, N8N_BIN } from './n8n-install';
+import { N8N_1X, N8N_BIN, N8N_NODE, n8nLineEnv } from './n8n-install';
 import { exited, killGroup, spawnGroup, streamsClosed } from './processes';
 
 export interface N8nOptions {
@@ -47,19 +47,22 @@ export function n8nEnv({ userFolder, port, brokerPort, logLevel = 'warn', env: e
 		N8N_PERSONALIZATION_ENABLED: 'false',
 		N8N_HIRING_BANNER_ENABLED: 'false',
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		// The pack is an unverified community package; n8n 2.41 warns that this default will change.
+		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
 		N8N_REINSTALL_MISSING_PACKAGES: 'false',
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
 		N8N_SECURE_COOKIE: 'false',
 		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
 		EXTERNAL_FRONTEND_HOOKS_URLS: '',
 		DB_SQLITE_POOL_SIZE: '2',
+		...n8nLineEnv(env.PATH),
 		...extra,
 	};
 }
 
 /** Starts an n8n command (`start`, `worker`, `execute`, …) in its own process group. */
 export function spawnN8n(args: string[], options: N8nOptions): ChildProcess {
-	return spawnGroup(process.execPath, [N8N_BIN, ...args], { cwd: options.userFolder, env: n8nEnv(options) });
+	return spawnGroup(N8N_NODE, [N8N_BIN, ...args], { cwd: options.userFolder, env: n8nEnv(options) });
 }
 
 export interface CommandResult {

@@ -3,11 +3,13 @@
  * for until ready and logging to its user folder; and the instance owner's setup and login.
  */
 import type { ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { type N8nOptions, spawnN8n } from './n8n-cli';
 import { stopGroup } from './processes';
+import { PACKAGE_NAME } from './project';
+import { VENDORS } from './vendors';
 
 /** The owner account `npm start` sets up (a local, throwaway instance). */
 export const DEFAULT_OWNER = {
@@ -145,4 +147,20 @@ export async function login(url: string, owner: Pick<Owner, 'email' | 'password'
 		.getSetCookie()
 		.map((cookie) => cookie.split(';')[0])
 		.join('; ');
+}
+
+const PROBLEM = /\b(warn(ing)?|error|deprecat\w*|fail\w*|invalid|unknown|unrecognized|could not|cannot)\b/i;
+// n8n colours its log lines.
+const COLOUR = /\x1b\[[0-9;]*m/g;
+
+/**
+ * The lines of an n8n log that name the pack (its package, node types or credential types) and read
+ * as a warning or an error: a deprecation n8n prints about a node, a type it cannot load, a failure.
+ */
+export function packLogProblems(logFile: string): string[] {
+	const names = [PACKAGE_NAME, ...VENDORS.map((vendor) => vendor.credentialType)];
+	return readFileSync(logFile, 'utf8')
+		.replace(COLOUR, '')
+		.split(/\r?\n/)
+		.filter((line) => names.some((name) => line.includes(name)) && PROBLEM.test(line));
 }

@@ -1,28 +1,33 @@
 /**
  * `npm start`: real n8n with this pack, against the local vendor sandbox.
  *
- * Builds and packs the pack, installs n8n 2.8.4 on first run (into .cache/), installs the pack into
+ * Builds and packs the pack, installs n8n (2.8.4 unless told) on first run (into .cache/), installs the pack into
  * .n8n-user/ the way n8n installs a community package, starts the sandbox on 127.0.0.1, imports one
  * credential per vendor (pointing at the sandbox) and the example workflows, starts n8n on
  * http://localhost:5678 and sets up its owner account. Ctrl-C stops n8n and the sandbox.
  *
  * Options: --port <n> (or N8N_PORT) for n8n, --sandbox-port <n> (or SANDBOX_PORT; default: any free
- * port) for the sandbox.
+ * port) for the sandbox, --n8n <version> (or N8N_VERSION; `latest` is the newest line, 2.41.1, on
+ * Node 24) for the n8n it runs.
  */
+// First: the n8n version is read from the command line before the installer reads the environment.
+import './start-n8n-version';
+
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, relative } from 'node:path';
 
 import { hashOf, readWorkflow } from './examples';
 import { importWorkflows } from './n8n-cli';
-import { ensureN8n } from './n8n-install';
+import { DEFAULT_N8N_VERSION, ensureN8n, N8N_VERSION } from './n8n-install';
 import { DEFAULT_OWNER, login } from './n8n-server';
 import { buildPack, packPack } from './pack';
 import { stopAllN8n } from './processes';
 import { ROOT } from './project';
 import { type SandboxedN8n, startSandboxedN8n } from './sandboxed-n8n';
 
-const USER_FOLDER = join(ROOT, '.n8n-user');
+// One user folder per n8n version: a database that a newer n8n has migrated does not open in an older one.
+const USER_FOLDER = join(ROOT, N8N_VERSION === DEFAULT_N8N_VERSION ? '.n8n-user' : `.n8n-user-${N8N_VERSION}`);
 const IMPORTED_EXAMPLES = join(USER_FOLDER, 'imported-examples.json');
 
 function option(flag: string, envName: string, fallback: number): number {
@@ -111,7 +116,7 @@ async function main(): Promise<void> {
 	const names = vendors.map((vendor) => vendor.displayName).join(', ');
 	const workflowNames = examples.map((file) => `"${readWorkflow(file).name}"`);
 	log();
-	log(`\x1b[1;32mn8n is running: http://localhost:${port}\x1b[0m`);
+	log(`\x1b[1;32mn8n ${N8N_VERSION} is running: http://localhost:${port}\x1b[0m`);
 	log();
 	if (defaultLoginWorks) {
 		log(`  Log in with  ${DEFAULT_OWNER.email}  /  ${DEFAULT_OWNER.password}`);

@@ -4,6 +4,8 @@
 //   npm run test:latest -- --refresh    re-resolve the newest versions first and update the pins
 //   npm run test:latest -- <jest args>  e.g. -t 'smoke' or test/devrev.test.ts
 //
+// The same file pins the real n8n of that line ("n8n"), which test:e2e:latest and test:ui:latest run.
+//
 // The versions are pinned in scripts/latest/versions.json (committed), so every run and every clone
 // tests the same thing; --refresh (or a missing file) resolves them again: the newest Node 24, the newest
 // n8n-core, and the n8n-workflow, @n8n/di and zod that this n8n-core is published with. The leg's
@@ -12,16 +14,16 @@
 // n8n-core, n8n-workflow, @n8n/di and zod resolved from the leg for the tests, the harness AND the
 // built nodes (scripts/latest/resolver.cjs), exactly one copy of each.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { ensureNode24, installInto, NODE_24_HEADERS, VERSIONS_FILE } from './latest/node.mjs';
 import { workflowValuesUsed } from './pack-api.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cache = join(root, '.cache', 'latest');
-const versionsFile = join(root, 'scripts', 'latest', 'versions.json');
-const nodeDir = join(cache, 'node');
+const versionsFile = VERSIONS_FILE;
 const legDir = join(cache, 'n8n');
 const PACKAGES = ['n8n-core', 'n8n-workflow', '@n8n/di', 'zod'];
 
@@ -103,14 +105,16 @@ if (!refresh && existsSync(versionsFile)) {
 	pins = readJson(versionsFile).versions;
 } else {
 	const previous = existsSync(versionsFile) ? readJson(versionsFile).versions : undefined;
-	pins = resolveNewest();
+	// n8n itself (the line test:e2e:latest and test:ui:latest run) is pinned by hand: the newest n8n
+	// often does not resolve whole from the registry yet.
+	pins = { ...resolveNewest(), ...(previous?.n8n ? { n8n: previous.n8n } : {}) };
 	mkdirSync(dirname(versionsFile), { recursive: true });
 	writeFileSync(
 		versionsFile,
 		`${JSON.stringify(
 			{
 				comment:
-					'Pinned second test leg (npm run test:latest). Update with: npm run test:latest -- --refresh',
+					'Pinned newest line: the engine test leg (npm run test:latest; update with: npm run test:latest -- --refresh) and the real n8n that test:e2e:latest and test:ui:latest run (n8n, set by hand)',
 				resolved: new Date().toISOString().slice(0, 10),
 				versions: pins,
 			},
@@ -127,40 +131,17 @@ for (const name of ['node', ...PACKAGES]) if (!pins[name]) fail(`${relative(root
 log(`leg: Node ${pins.node}, n8n-core ${pins['n8n-core']}, n8n-workflow ${pins['n8n-workflow']}, @n8n/di ${pins['@n8n/di']}, zod ${pins.zod}`);
 
 // 2. Node 24 (npm's "node" package brings the binary and its headers).
-const node24 = join(nodeDir, 'node_modules', 'node', 'bin', 'node');
-const nodeHeaders = join(nodeDir, 'node_modules', 'node', 'node_modules', `node-${process.platform}-${process.arch}`);
-function nodeVersion() {
-	if (!existsSync(node24)) return undefined;
-	const result = spawnSync(node24, ['-v'], { encoding: 'utf8' });
-	return result.status === 0 ? result.stdout.trim().replace(/^v/, '') : undefined;
-}
-/** Installs into a staging folder and moves it into place only when complete (a broken install never looks ready). */
-function installInto(target, packageJson, specs, env) {
-	const staging = `${target}.staging-${process.pid}`;
-	rmSync(staging, { recursive: true, force: true });
-	mkdirSync(staging, { recursive: true });
-	writeFileSync(join(staging, 'package.json'), `${JSON.stringify(packageJson, null, '\t')}\n`);
-	const status = run('npm', ['install', '--save-exact', '--no-audit', '--no-fund', '--loglevel=error', ...specs], {
-		cwd: staging,
-		env,
-	});
-	if (status !== 0) {
-		rmSync(staging, { recursive: true, force: true });
-		fail(`npm install ${specs.join(' ')} failed`);
-	}
-	rmSync(target, { recursive: true, force: true });
-	renameSync(staging, target);
-}
-if (nodeVersion() !== pins.node) {
-	log(`installing Node ${pins.node} into ${relative(root, nodeDir)} …`);
-	installInto(nodeDir, { name: 'latest-leg-node', private: true }, [`node@${pins.node}`], process.env);
-	if (nodeVersion() !== pins.node) fail(`Node ${pins.node} did not install (got ${nodeVersion() ?? 'nothing'})`);
+let node24;
+try {
+	node24 = ensureNode24(pins.node, log);
+} catch (error) {
+	fail(error.message);
 }
 const legEnv = {
 	...process.env,
 	PATH: `${dirname(node24)}${delimiter}${process.env.PATH}`,
 	// Native add-ons (isolated-vm, ssh2's optional parts) must build against Node 24's headers.
-	npm_config_nodedir: nodeHeaders,
+	npm_config_nodedir: NODE_24_HEADERS,
 };
 
 // 3. n8n-core, n8n-workflow, @n8n/di and zod, installed by Node 24.
@@ -168,7 +149,11 @@ const stampFile = join(legDir, 'leg.json');
 const wanted = JSON.stringify({ node: pins.node, ...Object.fromEntries(PACKAGES.map((name) => [name, pins[name]])) });
 if (!existsSync(stampFile) || readFileSync(stampFile, 'utf8') !== wanted) {
 	log(`installing ${PACKAGES.map((name) => `${name}@${pins[name]}`).join(' ')} into ${relative(root, legDir)} (about a minute) …`);
-	installInto(legDir, { name: 'latest-leg', private: true }, PACKAGES.map((name) => `${name}@${pins[name]}`), legEnv);
+	try {
+		installInto(legDir, { name: 'latest-leg', private: true }, PACKAGES.map((name) => `${name}@${pins[name]}`), legEnv);
+	} catch (error) {
+		fail(error.message);
+	}
 	writeFileSync(stampFile, wanted);
 } else {
 	log(`reusing ${relative(root, legDir)}`);

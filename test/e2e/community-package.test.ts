@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { N8N_HOME } from '../../scripts/n8n-install';
-import { DEFAULT_OWNER, login, type N8nServer, setupOwner, startN8nServer } from '../../scripts/n8n-server';
+import { N8N_HOME, N8N_NODE } from '../../scripts/n8n-install';
+import { DEFAULT_OWNER, login, type N8nServer, packLogProblems, setupOwner, startN8nServer } from '../../scripts/n8n-server';
 import { installPack } from '../../scripts/pack';
 import { freePort } from '../../scripts/ports';
 import { PACKAGE_NAME, readPackageJson, ROOT } from '../../scripts/project';
@@ -94,9 +94,13 @@ test('no credential type of the pack takes a name n8n already uses (n8n keys cre
 
 test('every n8n-workflow value the pack uses exists in the n8n-workflow of this n8n', () => {
 	// Also the values on code paths the other tests do not reach (retries, pacing).
-	const check = spawnSync(process.execPath, [join(ROOT, 'scripts', 'pack-api.mjs'), join(N8N_HOME, 'node_modules', 'n8n')], {
+	const check = spawnSync(N8N_NODE, [join(ROOT, 'scripts', 'pack-api.mjs'), join(N8N_HOME, 'node_modules', 'n8n')], {
 		encoding: 'utf8',
 	});
 	expect({ status: check.status, missing: check.stderr.trim() }).toEqual({ status: 0, missing: '' });
 	expect(check.stdout).toMatch(/the pack uses \d+ exports, 0 missing/);
+});
+
+test("n8n's log holds no warning or error about the pack", () => {
+	expect(packLogProblems(server.logFile)).toEqual([]);
 });
