@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 
 import { dataGolApiRoot } from '../nodes/DataGol/vendor';
-import { bareToken, withApiRoot, withHeaders } from '../nodes/engine/auth';
+import { bareToken, refusedCredentialRule, withApiRoot, withHeaders } from '../nodes/engine/auth';
 
 export class RecordLinksDataGolApi implements ICredentialType {
 	name = 'recordLinksDataGolApi';
@@ -77,5 +77,6 @@ export class RecordLinksDataGolApi implements ICredentialType {
 			url: '/noCo/api/v2/workspaces',
 			method: 'GET',
 		},
+		rules: [refusedCredentialRule('DataGOL refused the token (HTTP 401): check the Token and the Base URL')],
 	};
 }

@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 
 import { devRevApiRoot } from '../nodes/DevRev/vendor';
-import { bareToken, withApiRoot, withHeaders } from '../nodes/engine/auth';
+import { bareToken, refusedCredentialRule, withApiRoot, withHeaders } from '../nodes/engine/auth';
 
 export class RecordLinksDevRevApi implements ICredentialType {
 	name = 'recordLinksDevRevApi';
@@ -56,5 +56,6 @@ export class RecordLinksDevRevApi implements ICredentialType {
 			url: '/dev-users.self',
 			method: 'GET',
 		},
+		rules: [refusedCredentialRule('DevRev refused the token (HTTP 401): check the Personal Access Token')],
 	};
 }

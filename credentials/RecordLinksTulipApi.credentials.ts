@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 
 import { tulipApiRoot } from '../nodes/Tulip/vendor';
-import { withApiRoot } from '../nodes/engine/auth';
+import { refusedCredentialRule, withApiRoot } from '../nodes/engine/auth';
 
 export class RecordLinksTulipApi implements ICredentialType {
 	name = 'recordLinksTulipApi';
@@ -76,5 +76,6 @@ export class RecordLinksTulipApi implements ICredentialType {
 			url: '/tables',
 			method: 'GET',
 		},
+		rules: [refusedCredentialRule('Tulip refused the API key (HTTP 401): check the API Key and the API Secret')],
 	};
 }

@@ -1,4 +1,4 @@
-import type { IHttpRequestOptions } from 'n8n-workflow';
+import type { IAuthenticateRuleResponseCode, IHttpRequestOptions } from 'n8n-workflow';
 
 /**
  * Helpers for the credentials' `authenticate` functions. They are functions rather than n8n's
@@ -26,4 +26,13 @@ export function withHeaders(requestOptions: IHttpRequestOptions, headers: Record
 export function withApiRoot(requestOptions: IHttpRequestOptions, apiRoot: () => string): IHttpRequestOptions {
 	if (/^https?:\/\//i.test(requestOptions.url)) return requestOptions;
 	return { ...requestOptions, url: `${apiRoot()}${requestOptions.url}` };
+}
+
+/**
+ * A credential test's rule for the vendor's 401: its words name the fields to check. n8n 2.41 reads
+ * it (without it, the dialog says only "Unauthorized"); 2.8 shows its own "Authorization failed -
+ * please check your credentials" either way.
+ */
+export function refusedCredentialRule(message: string): IAuthenticateRuleResponseCode {
+	return { type: 'responseCode', properties: { value: 401, message } };
 }
