@@ -59,6 +59,16 @@ const setLinks = (wanted: Array<[string, string]>, options: INodeParameters = {}
 });
 
 const ITEMS = [{ ids: '1' }, { ids: '2' }, { ids: '3' }];
+/** Set Labels for ITEMS: one read per item, then the merged removal, then the merged addition. */
+const READS_THEN_CHANGES = [
+	'createSession',
+	'getLabelsLinkedToRecordIds',
+	'getLabelsLinkedToRecordIds',
+	'getLabelsLinkedToRecordIds',
+	'unlinkLabelsFromRecords',
+	'linkLabelsToRecords',
+	'deleteSession',
+];
 const open = (...ids: number[]) => ({ group: 'status', name: 'open', ids });
 const closed = (...ids: number[]) => ({ group: 'status', name: 'closed', ids });
 const item = (id: number, changes: IDataObject) => ({ tableName: 'orders', ids: [id], groups: ['status'], ...changes });
@@ -110,15 +120,7 @@ describe('FairCom Set Labels of Records', () => {
 			{ json: item(3, { added: [closed(3)], removed: [open(3)], unchanged: [] }), pairedItem: { item: 2 } },
 		]);
 		// One read per item, then the removal, then the addition.
-		expect(actions()).toEqual([
-			'createSession',
-			'getLabelsLinkedToRecordIds',
-			'getLabelsLinkedToRecordIds',
-			'getLabelsLinkedToRecordIds',
-			'unlinkLabelsFromRecords',
-			'linkLabelsToRecords',
-			'deleteSession',
-		]);
+		expect(actions()).toEqual(READS_THEN_CHANGES);
 		expect(bodies('getLabelsLinkedToRecordIds').map((body) => JSON.stringify(body.params)).sort()).toEqual(
 			[1, 2, 3].map((id) => JSON.stringify({ tableName: 'orders', ids: [id], verifyLinks: true })),
 		);
@@ -179,15 +181,7 @@ describe('FairCom Set Labels of Records', () => {
 
 		const result = await run(setLinks([['status', 'closed']]), ITEMS, true);
 
-		expect(actions()).toEqual([
-			'createSession',
-			'getLabelsLinkedToRecordIds',
-			'getLabelsLinkedToRecordIds',
-			'getLabelsLinkedToRecordIds',
-			'unlinkLabelsFromRecords',
-			'linkLabelsToRecords',
-			'deleteSession',
-		]);
+		expect(actions()).toEqual(READS_THEN_CHANGES);
 		expect(result.items.map((entry) => entry.json)).toEqual([
 			{ error: 'FairCom error 101: No record with primary key 3 in table \'orders\'' },
 			item(2, { added: [], removed: [open(2)], unchanged: [closed(2)] }),

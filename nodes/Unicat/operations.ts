@@ -104,17 +104,19 @@ const parentProperty: INodeProperties = {
 	description: 'GID of the record to place the linked copy under; it must exist (and cannot itself be a linked copy)',
 };
 
+/** Link's Record (the record copied), and the record whose copies Get Links lists. */
+const sourceRecordProperty: INodeProperties = {
+	displayName: 'Record',
+	name: 'record',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'f2e64fe0-9ffa-4d9a-8750-d561d6542453',
+	description: 'GID of the record to copy and link. If it is itself a linked copy, the new copy links to its canonical record.',
+};
+
 const linkProperties: INodeProperties[] = [
-	{
-		displayName: 'Record',
-		name: 'record',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'f2e64fe0-9ffa-4d9a-8750-d561d6542453',
-		description:
-			'GID of the record to copy and link. If it is itself a linked copy, the new copy links to its canonical record.',
-	},
+	sourceRecordProperty,
 	parentProperty,
 	{
 		displayName: 'Before Record',
@@ -371,15 +373,7 @@ const getLinks: GetLinksOperation<GetLinksParams> = {
 	description: 'List the linked copies of a record under a parent (records/children)',
 	action: 'Get the linked copies of a record',
 	properties: [
-		{
-			displayName: 'Record',
-			name: 'record',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: 'f2e64fe0-9ffa-4d9a-8750-d561d6542453',
-			description: 'GID of the record whose linked copies are listed (the canonical record, not a copy of it)',
-		},
+		{ ...sourceRecordProperty, description: 'GID of the record whose linked copies are listed (the canonical record, not a copy of it)' },
 		{
 			...parentProperty,
 			description: 'GID of the record whose children are read: each child that is a linked copy of the record is one output item',

@@ -280,7 +280,8 @@ function link(request: SandboxRequest, state: UnicatState): SandboxResponse {
 	};
 }
 
-function unlink(request: SandboxRequest, state: UnicatState): SandboxResponse {
+/** The record a request names (`record`) and the languages it asks for, or Unicat's refusal. */
+function namedRecord(request: SandboxRequest, state: UnicatState): { target: UnicatRecord; languages: string[] | undefined } | SandboxResponse {
 	const input = body(request);
 	if (!input) return error(400, 'Bad request - the body must be a JSON object');
 	const { record } = input;
@@ -289,6 +290,13 @@ function unlink(request: SandboxRequest, state: UnicatState): SandboxResponse {
 	if (isResponse(languages)) return languages;
 	const target = state.records.get(record);
 	if (!target) return error(422, "Unprocessable entity - record doesn't exist");
+	return { target, languages };
+}
+
+function unlink(request: SandboxRequest, state: UnicatState): SandboxResponse {
+	const named = namedRecord(request, state);
+	if (isResponse(named)) return named;
+	const { target, languages } = named;
 	target.canonical = target.gid;
 	target.is_link = false;
 	target.updated_on = Math.floor(Date.now() / 1000);
@@ -299,14 +307,9 @@ function unlink(request: SandboxRequest, state: UnicatState): SandboxResponse {
 }
 
 function getRecord(request: SandboxRequest, state: UnicatState): SandboxResponse {
-	const input = body(request);
-	if (!input) return error(400, 'Bad request - the body must be a JSON object');
-	const { record } = input;
-	if (typeof record !== 'string' || record === '') return error(400, 'Bad request - missing parameter record');
-	const languages = requestedLanguages(input, state);
-	if (isResponse(languages)) return languages;
-	const target = state.records.get(record);
-	if (!target) return error(422, "Unprocessable entity - record doesn't exist");
+	const named = namedRecord(request, state);
+	if (isResponse(named)) return named;
+	const { target, languages } = named;
 	return { status: 200, body: { success: true, result: { record: target.gid }, data: { records: { [target.gid]: unicatView(state, target, languages) } } } };
 }
 
