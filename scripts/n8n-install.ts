@@ -2,7 +2,8 @@
  * The n8n every test and `npm start` run, installed into an ignored cache folder,
  * `.cache/n8n-<version>`: 2.8.4 unless the environment variable N8N_VERSION names another (`latest`
  * is the newest line, pinned as "n8n" in scripts/latest/versions.json). What differs between the
- * lines (the Node that runs n8n, install settings, REST API details) is decided here, once.
+ * lines (the Node that runs n8n, its install, its environment, what its editor shows) is decided
+ * here, once.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
@@ -83,14 +84,13 @@ function formatDuration(ms: number): string {
 
 /** Installs n8n into `.cache/n8n-<version>` unless it is already there (and Node 24 first, where it runs on it). */
 export async function ensureN8n(log: Log = console.log): Promise<void> {
-	if (existsSync(INSTALLED_MARKER) && existsSync(N8N_BIN) && existsSync(N8N_NODE)) return;
+	// Node 24 first (installed only when missing), so that an n8n already installed finds it too.
+	if (N8N_ON_NODE_24) await run(process.execPath, [join(ROOT, 'scripts', 'latest', 'node.mjs')], { stdio: ['ignore', 'ignore', 'inherit'] });
+	if (existsSync(INSTALLED_MARKER) && existsSync(N8N_BIN)) return;
 	const started = Date.now();
 	const env: NodeJS.ProcessEnv = { ...process.env, ...n8nLineEnv() };
-	if (N8N_ON_NODE_24) {
-		await run(process.execPath, [join(ROOT, 'scripts', 'latest', 'node.mjs')], { stdio: ['ignore', 'ignore', 'inherit'] });
-		// Native add-ons (sqlite3 builds from source) must build against Node 24's headers.
-		env.npm_config_nodedir = join(NODE_24_DIR, 'node_modules', `node-${process.platform}-${process.arch}`);
-	}
+	// Native add-ons (sqlite3 builds from source) must build against Node 24's headers.
+	if (N8N_ON_NODE_24) env.npm_config_nodedir = join(NODE_24_DIR, 'node_modules', `node-${process.platform}-${process.arch}`);
 	log(`Installing n8n ${N8N_VERSION} into ${N8N_HOME} (first run only: about 5 minutes and 2.3 to 2.9 GB)…`);
 	mkdirSync(N8N_HOME, { recursive: true });
 	writeFileSync(join(N8N_HOME, 'package.json'), `${JSON.stringify(installManifest(), null, 2)}\n`);
