@@ -3,6 +3,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { runNode } from './harness/engine';
 import { useSandbox } from './harness/use-sandbox';
 import { vendorCase } from './harness/vendor-cases';
+import { DEVREV_VARIANTS } from './sandbox/devrev';
 
 /** DevRev's Get Links and Set Links against the sandbox: paging, scope, Dry Run, a second run, partial failure. */
 
@@ -169,7 +170,8 @@ describe('DevRev Set Links', () => {
 		expect(held()).toEqual(['1>2 is_dependent_on', '1>3 is_dependent_on', '1>4 is_related_to', '1>6 custom_link:7', '8>1 is_dependent_on']);
 	});
 
-	test('a custom link type is its own scope', async () => {
+	test.each(DEVREV_VARIANTS.listedCustomLinkType)('a custom link type is its own scope (listed as its %s)', async (listedCustomLinkType) => {
+		sandbox.state.devrev.variants.listedCustomLinkType = listedCustomLinkType;
 		const result = await run(setLinks([issue(9)], {}, { linkType: 'custom_link', customLinkType: CUSTOM }));
 
 		expect(result.items[0].json).toMatchObject({ added: [issue(9)], removed: [issue(6)], customLinkType: CUSTOM });

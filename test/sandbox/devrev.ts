@@ -65,11 +65,18 @@ export interface DevRevLink {
  * What DevRev does not document (test/contracts/devrev.contract.json). duplicateLink "refuse": a
  * second identical link is refused with 400; "accept": it is created as another link.
  * displayIds "accept": a display ID (ISS-1) names an object as its ID does; "refuse": 400 invalid_id.
+ * listedCustomLinkType: how links.list gives a link's custom link type, as its ID ("id") or as an
+ * object with that ID ("object", as links.create answers).
  */
-export const DEVREV_VARIANTS = { duplicateLink: ['refuse', 'accept'], displayIds: ['accept', 'refuse'] } as const;
+export const DEVREV_VARIANTS = {
+	duplicateLink: ['refuse', 'accept'],
+	displayIds: ['accept', 'refuse'],
+	listedCustomLinkType: ['id', 'object'],
+} as const;
 export interface DevRevVariants {
 	duplicateLink: (typeof DEVREV_VARIANTS.duplicateLink)[number];
 	displayIds: (typeof DEVREV_VARIANTS.displayIds)[number];
+	listedCustomLinkType: (typeof DEVREV_VARIANTS.listedCustomLinkType)[number];
 }
 
 export interface DevRevState {
@@ -184,7 +191,11 @@ function listLinks(request: SandboxRequest, state: DevRevState): SandboxResponse
 					: link.source.id === object.id || link.target.id === object.id) &&
 			(!types || types.includes(link.link_type)),
 	);
-	const page = matching.slice(offset, offset + limit);
+	const page = matching
+		.slice(offset, offset + limit)
+		.map((link) =>
+			link.custom_link_type && state.variants.listedCustomLinkType === 'object' ? { ...link, custom_link_type: { id: link.custom_link_type, display_id: 'CLT-1' } } : link,
+		);
 	const next = offset + limit < matching.length ? String(offset + limit) : undefined;
 	return { status: 200, body: { links: page, ...(next ? { next_cursor: next } : {}) } };
 }
@@ -209,7 +220,7 @@ export const devRevSandbox: VendorModule<DevRevState> = {
 		tokens: new Set([DEVREV_TOKEN]),
 		links: new Map(),
 		linkedEnds: new Set(),
-		variants: { duplicateLink: 'refuse', displayIds: 'accept' },
+		variants: { duplicateLink: 'refuse', displayIds: 'accept', listedCustomLinkType: 'id' },
 		missingObjects: new Set(),
 		nextLink: 1,
 	}),
