@@ -180,3 +180,12 @@ export function nodeOutput(run: ExecutionResult['run'], nodeName: string): Array
 	const items = run?.data.resultData.runData[nodeName]?.[0]?.data?.main[0];
 	return items?.map((item) => item.json);
 }
+
+/** A node's output items of a successful execution; on failure, n8n's output as the error. */
+export function successfulOutput(result: ExecutionResult, nodeName: string): Array<Record<string, unknown>> {
+	const items = nodeOutput(result.run, nodeName);
+	if (result.code !== 0 || !items) {
+		throw new Error(`The execution failed (exit code ${result.code}):\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-2000)}`);
+	}
+	return items;
+}

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { exampleFiles, presentVendors, readWorkflow, sandboxCredentials } from '../../scripts/examples';
-import { executeWorkflow, importCredentials, importWorkflows, type N8nOptions, nodeOutput } from '../../scripts/n8n-cli';
+import { executeWorkflow, importCredentials, importWorkflows, type N8nOptions, successfulOutput } from '../../scripts/n8n-cli';
 import { installPack } from '../../scripts/pack';
 import { freePort } from '../../scripts/ports';
 import type { VendorKey } from '../../scripts/vendors';
@@ -183,10 +183,7 @@ let userFolder: string;
 let n8n: N8nOptions;
 
 async function outputOf(id: string, nodeName: string): Promise<Item[]> {
-	const result = await executeWorkflow(id, n8n);
-	const items = nodeOutput(result.run, nodeName);
-	if (result.code !== 0 || !items) throw new Error(`The execution failed (exit code ${result.code}):\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-2000)}`);
-	return items;
+	return successfulOutput(await executeWorkflow(id, n8n), nodeName);
 }
 
 beforeAll(async () => {

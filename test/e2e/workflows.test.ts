@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { exampleFiles, presentVendors, readWorkflow, sandboxCredentials, type WorkflowJson } from '../../scripts/examples';
-import { executeWorkflow, type ExecutionResult, importCredentials, importWorkflows, type N8nOptions, nodeOutput } from '../../scripts/n8n-cli';
+import { executeWorkflow, type ExecutionResult, importCredentials, importWorkflows, type N8nOptions, successfulOutput } from '../../scripts/n8n-cli';
 import { installPack } from '../../scripts/pack';
 import { freePort } from '../../scripts/ports';
 import { readPackageJson } from '../../scripts/project';
@@ -41,15 +41,6 @@ const badInputWorkflowId = (vendorCase: VendorCase, continueOnFail: boolean) =>
 
 async function execute(id: string): Promise<ExecutionResult> {
 	return await executeWorkflow(id, n8n);
-}
-
-/** The vendor node's output items of a successful execution; on failure, n8n's output as the error. */
-function succeeded(result: ExecutionResult, nodeName: string): Array<Record<string, unknown>> {
-	const items = nodeOutput(result.run, nodeName);
-	if (result.code !== 0 || !items) {
-		throw new Error(`The execution failed (exit code ${result.code}):\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-2000)}`);
-	}
-	return items;
 }
 
 beforeAll(async () => {
@@ -89,14 +80,14 @@ describe.each(cases)('$key', (vendorCase) => {
 
 	test('the link example links every item', async () => {
 		sandbox.reset();
-		linkOutput = succeeded(await execute(vendorCase.linkWorkflowId), vendorCase.nodeName);
+		linkOutput = successfulOutput(await execute(vendorCase.linkWorkflowId), vendorCase.nodeName);
 		expect(vendorCase.links(sandbox)).toEqual([...vendorCase.exampleLinks].sort());
 		expect(linkOutput).toEqual(vendorCase.exampleLinks.map((key) => vendorCase.linkOutput(sandbox, key)));
 	});
 
 	test('the unlink example removes those links', async () => {
 		expect(vendorCase.links(sandbox)).toHaveLength(vendorCase.exampleLinks.length);
-		const output = succeeded(await execute(vendorCase.unlinkWorkflowId), vendorCase.nodeName);
+		const output = successfulOutput(await execute(vendorCase.unlinkWorkflowId), vendorCase.nodeName);
 		expect(output).toEqual(vendorCase.unlinkOutput(sandbox, linkOutput));
 		expect(vendorCase.links(sandbox)).toEqual([]);
 	});
@@ -115,7 +106,7 @@ describe.each(cases)('$key', (vendorCase) => {
 
 	test('with Continue On Fail, the bad item becomes an error item and the others are linked', async () => {
 		sandbox.reset();
-		const output = succeeded(await execute(badInputWorkflowId(vendorCase, true)), vendorCase.nodeName);
+		const output = successfulOutput(await execute(badInputWorkflowId(vendorCase, true)), vendorCase.nodeName);
 		const linked = vendorCase.badInput.outcome.filter((outcome): outcome is string => typeof outcome === 'string');
 		expect(vendorCase.links(sandbox)).toEqual([...linked].sort());
 		expect(output).toEqual(
