@@ -14,7 +14,7 @@ import { ROOT } from './project';
 const LATEST_PINS = join(ROOT, 'scripts', 'latest', 'versions.json');
 
 /** The newest line's n8n, as pinned beside the engine tests' newest line. */
-export function latestN8nVersion(): string {
+function latestN8nVersion(): string {
 	const { versions } = JSON.parse(readFileSync(LATEST_PINS, 'utf8')) as { versions: { n8n: string } };
 	return versions.n8n;
 }
