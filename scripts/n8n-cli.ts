@@ -1,6 +1,6 @@
 /**
  * n8n's command line: the environment n8n runs with, and one CLI command run to completion (import
- * credentials and workflows, activate a workflow, execute one and read its run data).
+ * credentials and workflows, activate a workflow).
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -131,61 +131,4 @@ export async function importWorkflows(workflows: WorkflowJson[], options: N8nOpt
  */
 export async function activateWorkflow(id: string, options: N8nOptions): Promise<void> {
 	await n8nCommandOrThrow(N8N_1X ? ['update:workflow', `--id=${id}`, '--active=true'] : ['publish:workflow', `--id=${id}`], options);
-}
-
-export interface ExecutionResult extends CommandResult {
-	/** The run data n8n printed, when it printed one. */
-	run?: {
-		data: {
-			resultData: {
-				runData: Record<string, Array<{ data?: { main: Array<Array<{ json: Record<string, unknown> }> | null> }; error?: { message: string } }>>;
-				error?: { message: string; description?: string; node?: { name: string } };
-				lastNodeExecuted?: string;
-			};
-		};
-		status?: string;
-	};
-}
-
-/**
- * Runs an imported workflow with `n8n execute --id`. On success n8n prints the run as JSON; on
- * failure it logs it (at info level) among other lines: both are found by parsing the first
- * top-level JSON object in the output.
- */
-export async function executeWorkflow(id: string, options: N8nOptions): Promise<ExecutionResult> {
-	const result = await n8nCommand(['execute', `--id=${id}`, '--rawOutput'], { ...options, logLevel: 'info' });
-	return { ...result, run: parseRun(result.stdout) ?? parseRun(result.stderr) };
-}
-
-/** Finds a pretty-printed JSON object (a line `{` … a line `}`) holding `data.resultData`. */
-export function parseRun(output: string): ExecutionResult['run'] {
-	const lines = output.split(/\r?\n/);
-	for (let start = 0; start < lines.length; start++) {
-		if (lines[start] !== '{') continue;
-		for (let end = start + 1; end < lines.length; end++) {
-			if (lines[end] !== '}') continue;
-			try {
-				const value = JSON.parse(lines.slice(start, end + 1).join('\n')) as ExecutionResult['run'];
-				if (value?.data?.resultData) return value;
-			} catch {
-				// not the end of this object yet
-			}
-		}
-	}
-	return undefined;
-}
-
-/** The JSON of the items a node output in the first run (first output). */
-export function nodeOutput(run: ExecutionResult['run'], nodeName: string): Array<Record<string, unknown>> | undefined {
-	const items = run?.data.resultData.runData[nodeName]?.[0]?.data?.main[0];
-	return items?.map((item) => item.json);
-}
-
-/** A node's output items of a successful execution; on failure, n8n's output as the error. */
-export function successfulOutput(result: ExecutionResult, nodeName: string): Array<Record<string, unknown>> {
-	const items = nodeOutput(result.run, nodeName);
-	if (result.code !== 0 || !items) {
-		throw new Error(`The execution failed (exit code ${result.code}):\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-2000)}`);
-	}
-	return items;
 }

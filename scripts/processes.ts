@@ -22,6 +22,28 @@ export async function exited(child: ChildProcess): Promise<number | null> {
 	});
 }
 
+export interface Captured {
+	code: number | null;
+	/** stdout and stderr, in the order they arrived. */
+	output: string;
+}
+
+/**
+ * Runs a command (no shell) and collects its output. It resolves on the child's `close` event, which
+ * comes after its stdout and stderr have been read to the end: `exit` can come first, with a long
+ * output still unread.
+ */
+export async function capture(command: string, args: string[], options: SpawnOptions = {}): Promise<Captured> {
+	return await new Promise((resolve, reject) => {
+		const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+		let output = '';
+		child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+		child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+		child.once('error', reject);
+		child.once('close', (code) => resolve({ code, output }));
+	});
+}
+
 /** npm's command on this platform. */
 export function npmCommand(): string {
 	return process.platform === 'win32' ? 'npm.cmd' : 'npm';

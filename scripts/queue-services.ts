@@ -6,14 +6,14 @@
  * PostgreSQL refuses to run as root (CI runs as root): then initdb and postgres run as the
  * `postgres` OS user (Debian's package creates it) through `setpriv`, in a folder that user owns.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
 import { freePort } from './ports';
-import { run, spawnGroup, stopGroup } from './processes';
+import { capture, run, spawnGroup, stopGroup } from './processes';
 
 export interface Service {
 	port: number;
@@ -103,14 +103,11 @@ function asPostgresUser(bin: string, args: string[]): [string, string[]] {
 
 /** The uid and gid of the `postgres` OS user (for the data folder when we are root). */
 async function postgresIds(): Promise<{ uid: number; gid: number }> {
-	const id = async (flag: string) =>
-		await new Promise<number>((resolve, reject) => {
-			const child = spawn('id', [flag, 'postgres'], { stdio: ['ignore', 'pipe', 'inherit'] });
-			let out = '';
-			child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-			child.once('error', reject);
-			child.once('exit', (code) => (code === 0 ? resolve(Number(out.trim())) : reject(new Error('There is no "postgres" OS user to run PostgreSQL as (we are root)'))));
-		});
+	const id = async (flag: string) => {
+		const { code, output } = await capture('id', [flag, 'postgres']);
+		if (code !== 0) throw new Error('There is no "postgres" OS user to run PostgreSQL as (we are root)');
+		return Number(output.trim());
+	};
 	return { uid: await id('-u'), gid: await id('-g') };
 }
 
@@ -135,17 +132,8 @@ export async function startPostgres(): Promise<Postgres> {
 	]);
 	const child = spawnGroup(postgres, postgresArgs, { cwd: dir });
 	const tail = tailOf(child);
-	const psql = async (sql: string): Promise<{ code: number | null; out: string }> =>
-		await new Promise((resolve, reject) => {
-			const client = spawn('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', POSTGRES_USER, '-d', POSTGRES_DATABASE, '-X', '-A', '-t', '-F', '\t', '-v', 'ON_ERROR_STOP=1', '-c', sql], {
-				stdio: ['ignore', 'pipe', 'pipe'],
-			});
-			let out = '';
-			client.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-			client.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-			client.once('error', reject);
-			client.once('exit', (code) => resolve({ code, out }));
-		});
+	const psql = async (sql: string) =>
+		await capture('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', POSTGRES_USER, '-d', POSTGRES_DATABASE, '-X', '-A', '-t', '-F', '\t', '-v', 'ON_ERROR_STOP=1', '-c', sql]);
 	// Fast shutdown (SIGINT): ends the clients' sessions instead of waiting for them.
 	const stop = async () => {
 		await stopGroup(child, 15_000, 'SIGINT');
@@ -163,9 +151,9 @@ export async function startPostgres(): Promise<Postgres> {
 		database: POSTGRES_DATABASE,
 		stop,
 		async query(sql) {
-			const { code, out } = await psql(sql);
-			if (code !== 0) throw new Error(`psql failed: ${out}`);
-			return out
+			const { code, output } = await psql(sql);
+			if (code !== 0) throw new Error(`psql failed: ${output}`);
+			return output
 				.split('\n')
 				.filter((line) => line !== '')
 				.map((line) => line.split('\t'));

@@ -1,17 +1,14 @@
 /**
  * n8n's AI Agent with every node of the pack as a tool, in real n8n: examples/ai-agent-links-records.json
- * run by `n8n execute --id`, its OpenAI Chat Model pointed at the scripted model (test/model), the
+ * run as the editor runs it, its OpenAI Chat Model pointed at the scripted model (test/model), the
  * vendor sandbox running in this process. The model's recorded requests show what it was offered (each
  * tool's name, description and argument schema) and what each tool call answered.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { AGENT_EXAMPLE, presentVendors, readWorkflow, sandboxCredentials } from '../../scripts/examples';
-import { executeWorkflow, type ExecutionResult, importCredentials, importWorkflows, type N8nOptions, nodeOutput } from '../../scripts/n8n-cli';
-import { installPack } from '../../scripts/pack';
-import { freePort } from '../../scripts/ports';
+import { nodeOutput, type WorkflowRun } from '../../scripts/n8n-rest';
 import { PACKAGE_NAME } from '../../scripts/project';
 import { type VendorKey, VENDORS } from '../../scripts/vendors';
 import { modelCredential } from '../../scripts/sandboxed-n8n';
@@ -23,6 +20,7 @@ import { DEVREV_TOKEN } from '../sandbox/devrev';
 import { FAIRCOM_PASSWORD } from '../sandbox/faircom';
 import { TULIP_API_KEY, TULIP_API_SECRET } from '../sandbox/tulip';
 import { UNICAT_API_KEY, UNICAT_RECORDS } from '../sandbox/unicat';
+import { type RunningN8n, startRunningN8n } from './running-n8n';
 import { vendorCase, vendorCases } from './vendors';
 
 /** What the model is offered, kept in the repo so that a change to a tool's description or schema shows in review. */
@@ -33,8 +31,7 @@ const TOOLS = Object.keys(AGENT_EXAMPLE_PLAN);
 
 let sandbox: VendorSandbox;
 let model: ModelStub;
-let userFolder: string;
-let n8n: N8nOptions;
+let n8n: RunningN8n | undefined;
 
 const links = (key: VendorKey) => vendorCase(key).links(sandbox);
 
@@ -58,16 +55,13 @@ function secrets(): string[] {
 	];
 }
 
-async function runAgent(): Promise<{ result: ExecutionResult; answer: unknown }> {
-	const result = await executeWorkflow(workflow.id, n8n);
-	const output = nodeOutput(result.run, AGENT);
-	if (result.code !== 0 || !output) {
-		const error = result.run?.data.resultData.error;
-		throw new Error(
-			`The agent's execution failed (exit code ${result.code}): ${error ? JSON.stringify(error) : `\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-2000)}`}`,
-		);
+async function runAgent(): Promise<{ run: WorkflowRun; answer: unknown }> {
+	const run = await n8n!.run(workflow.id);
+	const output = nodeOutput(run.data, AGENT);
+	if (run.status !== 'success' || !output) {
+		throw new Error(`The agent's execution ended with status ${run.status}: ${JSON.stringify(run.data.resultData.error ?? null)}`);
 	}
-	return { result, answer: output[0]?.output };
+	return { run, answer: output[0]?.output };
 }
 
 /** The tool results the agent sent back to the model, by tool name. */
@@ -84,16 +78,9 @@ function toolResults(): Record<string, unknown> {
 }
 
 beforeAll(async () => {
-	const tarball = process.env.RECORD_LINKS_PACKAGE_TGZ;
-	if (!tarball) throw new Error('Run the e2e tests with `npm run test:e2e` (its global setup packs the pack)');
 	sandbox = await startSandbox();
 	model = await startModelStub();
-	userFolder = mkdtempSync(join(tmpdir(), 'record-links-agent-'));
-	await installPack(userFolder, tarball);
-	n8n = { userFolder, brokerPort: await freePort() };
-	const vendors = presentVendors();
-	await importCredentials([...sandboxCredentials(vendors, sandbox.url), modelCredential(model.url)], n8n);
-	await importWorkflows([workflow], n8n);
+	n8n = await startRunningN8n('agent', [...sandboxCredentials(presentVendors(), sandbox.url), modelCredential(model.url)], [workflow]);
 }, 300_000);
 
 beforeEach(() => {
@@ -103,9 +90,9 @@ beforeEach(() => {
 });
 
 afterAll(async () => {
+	await n8n?.stop();
 	await sandbox?.stop();
 	await model?.stop();
-	if (userFolder) rmSync(userFolder, { recursive: true, force: true });
 });
 
 test('the example hands every node of the pack to the agent as a tool', () => {

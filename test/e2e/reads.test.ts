@@ -1,18 +1,13 @@
 /**
- * The Set Links and Get Links examples in real n8n (`n8n execute --id`), with the pack installed as a
+ * The Set Links and Get Links examples in real n8n (run as the editor runs them), with the pack installed as a
  * community package: Set Links makes each record's links in scope equal to the wanted set and leaves
  * every other link alone, a second run writes nothing, and Get Links lists what is there. Unicat has
  * no Set Links: its Link example run twice makes no second copy, and Get Links lists the copies.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import { exampleFiles, presentVendors, readWorkflow, sandboxCredentials } from '../../scripts/examples';
-import { executeWorkflow, importCredentials, importWorkflows, type N8nOptions, successfulOutput } from '../../scripts/n8n-cli';
-import { installPack } from '../../scripts/pack';
-import { freePort } from '../../scripts/ports';
+import { successfulOutput } from '../../scripts/n8n-rest';
 import type { VendorKey } from '../../scripts/vendors';
+import { type RunningN8n, startRunningN8n } from './running-n8n';
 import { vendorCase } from './vendors';
 import { startSandbox, type VendorSandbox } from '../sandbox';
 import { DATAGOL, dataGolLinkKey } from '../sandbox/datagol';
@@ -179,28 +174,25 @@ const cases = present.flatMap((vendor) => {
 const unicatCases = exampleIds('unicat').includes('exUnicatGetLinks') ? ['unicat'] : [];
 
 let sandbox: VendorSandbox;
-let userFolder: string;
-let n8n: N8nOptions;
+let n8n: RunningN8n | undefined;
 
 async function outputOf(id: string, nodeName: string): Promise<Item[]> {
-	return successfulOutput(await executeWorkflow(id, n8n), nodeName);
+	return successfulOutput(await n8n!.run(id), nodeName);
 }
 
 beforeAll(async () => {
-	const tarball = process.env.RECORD_LINKS_PACKAGE_TGZ;
-	if (!tarball) throw new Error('Run the e2e tests with `npm run test:e2e` (its global setup packs the pack)');
 	sandbox = await startSandbox();
-	userFolder = mkdtempSync(join(tmpdir(), 'record-links-e2e-reads-'));
-	await installPack(userFolder, tarball);
-	n8n = { userFolder, brokerPort: await freePort() };
 	const vendors = present.filter((vendor) => cases.some((readCase) => readCase.key === vendor.key) || unicatCases.includes(vendor.key));
-	await importCredentials(sandboxCredentials(vendors, sandbox.url), n8n);
-	await importWorkflows(vendors.flatMap((vendor) => exampleFiles(vendor).map(readWorkflow)), n8n);
+	n8n = await startRunningN8n(
+		'e2e-reads',
+		sandboxCredentials(vendors, sandbox.url),
+		vendors.flatMap((vendor) => exampleFiles(vendor).map(readWorkflow)),
+	);
 }, 300_000);
 
 afterAll(async () => {
+	await n8n?.stop();
 	await sandbox?.stop();
-	if (userFolder) rmSync(userFolder, { recursive: true, force: true });
 });
 
 test('there are read examples to run', () => {

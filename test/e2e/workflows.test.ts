@@ -1,26 +1,20 @@
 /**
- * Every vendor's example workflows, run by real n8n (`n8n execute --id`) with the pack installed as
- * a community package, against the vendor sandbox running in this process.
+ * Every vendor's example workflows, run by real n8n (as the editor's "Execute workflow" runs them)
+ * with the pack installed as a community package, against the vendor sandbox running in this process.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import { exampleFiles, presentVendors, readWorkflow, sandboxCredentials, type WorkflowJson } from '../../scripts/examples';
-import { executeWorkflow, type ExecutionResult, importCredentials, importWorkflows, type N8nOptions, successfulOutput } from '../../scripts/n8n-cli';
-import { installPack } from '../../scripts/pack';
-import { freePort } from '../../scripts/ports';
+import { successfulOutput, type WorkflowRun } from '../../scripts/n8n-rest';
 import { readPackageJson } from '../../scripts/project';
 import { VENDORS } from '../../scripts/vendors';
 import { startSandbox, type VendorSandbox } from '../sandbox';
+import { type RunningN8n, startRunningN8n } from './running-n8n';
 import { type VendorCase, vendorCases } from './vendors';
 
 const present = presentVendors();
 const cases = vendorCases.filter((vendorCase) => present.some((vendor) => vendor.key === vendorCase.key));
 
 let sandbox: VendorSandbox;
-let userFolder: string;
-let n8n: N8nOptions;
+let n8n: RunningN8n | undefined;
 
 /** The link example fed other input items, optionally with Continue On Fail on the vendor node. */
 function badInputWorkflow(vendorCase: VendorCase, continueOnFail: boolean): WorkflowJson {
@@ -39,19 +33,15 @@ function badInputWorkflow(vendorCase: VendorCase, continueOnFail: boolean): Work
 const badInputWorkflowId = (vendorCase: VendorCase, continueOnFail: boolean) =>
 	`${vendorCase.linkWorkflowId}${continueOnFail ? 'Cof' : 'Bad'}`;
 
-async function execute(id: string): Promise<ExecutionResult> {
-	return await executeWorkflow(id, n8n);
+async function execute(id: string): Promise<WorkflowRun> {
+	return await n8n!.run(id);
 }
 
 beforeAll(async () => {
-	const tarball = process.env.RECORD_LINKS_PACKAGE_TGZ;
-	if (!tarball) throw new Error('Run the e2e tests with `npm run test:e2e` (its global setup packs the pack)');
 	sandbox = await startSandbox();
-	userFolder = mkdtempSync(join(tmpdir(), 'record-links-e2e-'));
-	await installPack(userFolder, tarball);
-	n8n = { userFolder, brokerPort: await freePort() };
-	await importCredentials(sandboxCredentials(present, sandbox.url), n8n);
-	await importWorkflows(
+	n8n = await startRunningN8n(
+		'e2e',
+		sandboxCredentials(present, sandbox.url),
 		cases.flatMap((vendorCase) => {
 			const vendor = present.find((candidate) => candidate.key === vendorCase.key)!;
 			return [
@@ -60,13 +50,12 @@ beforeAll(async () => {
 				badInputWorkflow(vendorCase, true),
 			];
 		}),
-		n8n,
 	);
 }, 300_000);
 
 afterAll(async () => {
+	await n8n?.stop();
 	await sandbox?.stop();
-	if (userFolder) rmSync(userFolder, { recursive: true, force: true });
 });
 
 test('every vendor node in the pack has examples, a sandbox credential and e2e cases', () => {
@@ -94,10 +83,10 @@ describe.each(cases)('$key', (vendorCase) => {
 
 	test('bad input fails the execution with a clear message, before anything is sent', async () => {
 		sandbox.reset();
-		const result = await execute(badInputWorkflowId(vendorCase, false));
-		expect(result.code).not.toBe(0);
-		expect(result.run?.data.resultData.error?.message).toBe(vendorCase.badInput.message);
-		expect(result.run?.data.resultData.runData[vendorCase.nodeName]?.[0]?.error?.message).toBe(
+		const run = await execute(badInputWorkflowId(vendorCase, false));
+		expect(run.status).toBe('error');
+		expect(run.data.resultData.error?.message).toBe(vendorCase.badInput.message);
+		expect(run.data.resultData.runData[vendorCase.nodeName]?.[0]?.error?.message).toBe(
 			vendorCase.badInput.message,
 		);
 		expect(sandbox.requestsFor(vendorCase.key)).toEqual([]);

@@ -9,13 +9,12 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { exampleFiles, presentVendors, readWorkflow, sandboxCredentials, webhookNode, type WorkflowJson } from '../../scripts/examples';
 import { activateWorkflow, importCredentials, importWorkflows, type N8nOptions } from '../../scripts/n8n-cli';
-import { N8N_HOME } from '../../scripts/n8n-install';
+import { nodeOutput, parseStoredRunData, type RunData } from '../../scripts/n8n-rest';
 import { type N8nServer, startN8nServer, startN8nWorker } from '../../scripts/n8n-server';
 import { installPack } from '../../scripts/pack';
 import { freePort } from '../../scripts/ports';
@@ -203,29 +202,18 @@ async function settled(known: Set<string>, count: number, timeoutMs: number): Pr
 	throw new Error(`Expected ${count} finished executions within ${timeoutMs / 1000}s; have ${fresh.length}: ${statuses}`);
 }
 
-/** n8n keeps run data as `flatted` JSON; parse it with n8n's own copy. */
-const flatted = createRequire(join(N8N_HOME, 'package.json'))('flatted') as { parse(text: string): unknown };
-
-interface StoredRun {
-	resultData: {
-		runData: Record<string, Array<{ data?: { main: Array<Array<{ json: Item }>> } }>>;
-		error?: { message: string; description?: string };
-	};
-}
-
-async function storedRun(executionId: string): Promise<StoredRun> {
+async function storedRun(executionId: string): Promise<RunData> {
 	// Base64 (line breaks removed), so that nothing in the data can be taken for psql's separators.
 	const rows = await postgres!.query(
 		`SELECT translate(encode(convert_to(data, 'UTF8'), 'base64'), E'\\n', '') FROM execution_data WHERE "executionId" = ${Number(executionId)}`,
 	);
 	if (rows.length !== 1) throw new Error(`No stored data for execution ${executionId} (${JSON.stringify(rows).slice(0, 300)})`);
-	return flatted.parse(Buffer.from(rows[0][0], 'base64').toString('utf8')) as StoredRun;
+	return parseStoredRunData(Buffer.from(rows[0][0], 'base64').toString('utf8'));
 }
 
 /** A node's output items in a stored execution. */
-async function nodeOutput(executionId: string, nodeName: string): Promise<Item[]> {
-	const run = await storedRun(executionId);
-	return run.resultData.runData[nodeName]?.[0]?.data?.main[0]?.map((item) => item.json) ?? [];
+async function storedOutput(executionId: string, nodeName: string): Promise<Item[]> {
+	return nodeOutput(await storedRun(executionId), nodeName) ?? [];
 }
 
 /** The executions that did not succeed, with the error each ended with. */
@@ -447,7 +435,7 @@ test('a worker killed in the middle of a run: its executions fail, and the same 
 	for (const { vendorCase, linkKey } of cases) {
 		const key = vendorCase.key;
 		const rerunOfVendor = rerun.filter((execution) => execution.workflowId === workflowId(key));
-		const outputs = (await Promise.all(rerunOfVendor.map(async (execution) => await nodeOutput(execution.id, vendorCase.nodeName)))).flat();
+		const outputs = (await Promise.all(rerunOfVendor.map(async (execution) => await storedOutput(execution.id, vendorCase.nodeName)))).flat();
 		const rerunNumbers = rerunCalls.filter(({ loadCase }) => loadCase.vendorCase.key === key).flatMap(({ call }) => callItems(1, call));
 		const linkedBefore = rerunNumbers.filter((n) => (key === 'unicat' ? copiesBefore.has(unicatProduct(n)) : before[key].has(linkKey(n))));
 		expect(outputs).toHaveLength(rerunNumbers.length);
