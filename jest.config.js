@@ -11,4 +11,7 @@ module.exports = {
 	globalSetup: '<rootDir>/test/harness/global-setup.js',
 	globalTeardown: '<rootDir>/test/harness/global-teardown.js',
 	testTimeout: 60_000,
+	// Two workers even on two cores: the soak and the fault tests spend most of their time waiting out
+	// retry back-offs and pacing, and the other files run meanwhile.
+	maxWorkers: 2,
 };

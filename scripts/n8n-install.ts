@@ -113,3 +113,12 @@ export async function ensureN8n(log: Log = console.log): Promise<void> {
 	writeFileSync(INSTALLED_MARKER, `${new Date().toISOString()}\n`);
 	log(`Installed n8n ${N8N_VERSION} in ${formatDuration(Date.now() - started)}.`);
 }
+
+// `N8N_VERSION=<version> tsx scripts/n8n-install.ts` installs that line alone (npm run test:all
+// installs every line this way, beside the engine tests).
+if (require.main === module) {
+	ensureN8n().catch((error: unknown) => {
+		console.error(error);
+		process.exit(1);
+	});
+}

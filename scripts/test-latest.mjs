@@ -3,6 +3,7 @@
 //   npm run test:latest                 prepare the leg (cached in .cache/latest/), build if needed, test
 //   npm run test:latest -- --refresh    re-resolve the newest versions first and update the pins
 //   npm run test:latest -- <jest args>  e.g. -t 'smoke' or test/devrev.test.ts
+//   npm run test:latest -- --prepare    install the leg (Node 24 and its packages) and stop there
 //
 // The same file pins the real n8n of that line ("n8n"), which test:e2e:latest and test:ui:latest run.
 //
@@ -30,7 +31,8 @@ const PACKAGES = ['n8n-core', 'n8n-workflow', '@n8n/di', 'zod'];
 const started = Date.now();
 const args = process.argv.slice(2);
 const refresh = args.includes('--refresh');
-const jestArgs = args.filter((arg) => arg !== '--refresh');
+const prepareOnly = args.includes('--prepare');
+const jestArgs = args.filter((arg) => arg !== '--refresh' && arg !== '--prepare');
 
 function log(message) {
 	console.log(`[test:latest] ${message}`);
@@ -200,6 +202,10 @@ const zodCheck = spawnSync(
 if (zodCheck.status !== 0) layoutProblems.push(`n8n-workflow and the pack would load different zod copies: ${zodCheck.stdout}${zodCheck.stderr}`);
 if (layoutProblems.length) {
 	fail(`the leg's install is not usable (delete ${relative(root, legDir)} and rerun):\n  ${layoutProblems.join('\n  ')}`);
+}
+if (prepareOnly) {
+	log(`prepared in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+	process.exit(0);
 }
 
 // 5. The built pack (same dist/ as the first leg); built only when missing or older than its sources.
