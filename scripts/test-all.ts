@@ -5,13 +5,13 @@
  * The legs run side by side where that saves time: the installs (Node 24 and the n8n lines) are
  * network- and disk-bound and start at once, beside the build and the engine tests, which are
  * CPU-bound; after that, two test legs run at a time (RECORD_LINKS_TEST_SLOTS to change it), each as
- * soon as what it needs is installed. Every leg is the same command a developer runs alone (see the
- * README's Development section); the pack is built and packed once, before any leg, and every leg
+ * soon as what it needs is installed. A test leg is named after the npm script that runs it alone
+ * (see the README's Development section); the pack is built and packed once, before any leg, and every leg
  * tests that build. Each leg writes its output to .cache/test-all/<leg>.log, printed whole when the
  * leg ends, so that legs running together do not mix their lines.
  *
  *   npm run test:all                          every leg
- *   npm run test:all -- e2e-2.8.4 ui-2.41.1   only these legs (and the installs they need)
+ *   npm run test:all -- test:e2e test:ui      only these legs (and the installs they need)
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -44,25 +44,27 @@ interface Outcome {
 }
 
 const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
-const jest = join(ROOT, 'node_modules', '.bin', 'jest');
 const npm = npmCommand();
-const latest = (env: NodeJS.ProcessEnv = {}) => ({ ...env, N8N_VERSION: 'latest' });
+/** An npm script of package.json, which takes jest's arguments after `--`. */
+const npmRun = (script: string) => [npm, 'run', script, '--'];
 
+/** In the order they are started when they may start (and listed in the table). */
 const LEGS: Leg[] = [
 	{ name: 'install Node 24 leg', install: true, commands: [['node', 'scripts/test-latest.mjs', '--prepare']] },
 	{ name: 'install n8n 2.8.4', install: true, commands: [[tsx, 'scripts/n8n-install.ts']], env: { N8N_VERSION: '2.8.4' } },
 	// The 2.41 line runs on the Node 24 that the leg above installs.
-	{ name: 'install n8n 2.41.1', install: true, needs: ['install Node 24 leg'], commands: [[tsx, 'scripts/n8n-install.ts']], env: latest() },
+	{ name: 'install n8n 2.41.1', install: true, needs: ['install Node 24 leg'], commands: [[tsx, 'scripts/n8n-install.ts']], env: { N8N_VERSION: 'latest' } },
 	{ name: 'install n8n 1.123.50', install: true, commands: [[tsx, 'scripts/n8n-install.ts']], env: { N8N_VERSION: '1.123.50' } },
-	{ name: 'checks', commands: [[npm, 'run', 'lint'], [npm, 'run', 'scan'], [npm, 'run', 'typecheck']] },
-	{ name: 'engine-node24', needs: ['install Node 24 leg'], commands: [['node', 'scripts/test-latest.mjs']], jest: true },
-	{ name: 'engine-node20', commands: [[jest]], jest: true },
-	{ name: 'e2e-2.8.4', needs: ['install n8n 2.8.4'], commands: [[jest, '--config', 'jest.e2e.config.js']], jest: true },
-	{ name: 'queue-2.8.4', needs: ['install n8n 2.8.4'], commands: [[jest, '--config', 'jest.queue.config.js']], jest: true },
-	{ name: 'ui-2.8.4', needs: ['install n8n 2.8.4'], commands: [[jest, '--config', 'jest.ui.config.js']], jest: true },
-	{ name: 'e2e-2.41.1', needs: ['install n8n 2.41.1'], commands: [[jest, '--config', 'jest.e2e.config.js']], env: latest(), jest: true },
-	{ name: 'ui-2.41.1', needs: ['install n8n 2.41.1'], commands: [[jest, '--config', 'jest.ui.config.js']], env: latest(), jest: true },
-	{ name: 'e2e-1.123.50', needs: ['install n8n 1.123.50'], commands: [[jest, '--config', 'jest.e2e.config.js']], env: { N8N_VERSION: '1.123.50' }, jest: true },
+	{ name: 'lint, scan, typecheck', commands: [[npm, 'run', 'lint'], [npm, 'run', 'scan'], [npm, 'run', 'typecheck']] },
+	{ name: 'test:latest', needs: ['install Node 24 leg'], commands: [npmRun('test:latest')], jest: true },
+	{ name: 'test:engine', commands: [npmRun('test:engine')], jest: true },
+	// The longest first: queue mode mostly waits (Tulip's 10 writes/s), the browser legs are CPU-bound.
+	{ name: 'test:queue', needs: ['install n8n 2.8.4'], commands: [npmRun('test:queue')], jest: true },
+	{ name: 'test:ui', needs: ['install n8n 2.8.4'], commands: [npmRun('test:ui')], jest: true },
+	{ name: 'test:e2e', needs: ['install n8n 2.8.4'], commands: [npmRun('test:e2e')], jest: true },
+	{ name: 'test:ui:latest', needs: ['install n8n 2.41.1'], commands: [npmRun('test:ui:latest')], jest: true },
+	{ name: 'test:e2e:latest', needs: ['install n8n 2.41.1'], commands: [npmRun('test:e2e:latest')], jest: true },
+	{ name: 'test:e2e:1x', needs: ['install n8n 1.123.50'], commands: [npmRun('test:e2e:1x')], jest: true },
 ];
 
 const TEST_SLOTS = Number(process.env.RECORD_LINKS_TEST_SLOTS ?? 2);

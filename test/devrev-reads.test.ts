@@ -126,6 +126,24 @@ describe('DevRev Set Links', () => {
 		expect(sandbox.requests.map((request) => request.path)).toEqual(['/links.list', '/links.delete', '/links.create']);
 	});
 
+	test('lists what it added and removed in the order read and wanted, whatever order DevRev confirms them in', async () => {
+		// The first create and the first delete answer late, so the later ones are confirmed first.
+		sandbox.addFault({ vendor: 'devrev', path: '/links.create', fault: { kind: 'delay', ms: 300 } });
+		sandbox.addFault({ vendor: 'devrev', path: '/links.delete', fault: { kind: 'delay', ms: 300 } });
+
+		const result = await run(setLinks(`${issue(9)}, ${issue(8)}, ${issue(7)}`));
+
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json).toEqual({
+			object: issue(1),
+			direction: 'is_source',
+			linkType: 'is_dependent_on',
+			added: [issue(9), issue(8), issue(7)],
+			removed: [issue(2), issue(3)],
+			unchanged: [],
+		});
+	});
+
 	test('a second run with the same input reads only and writes nothing', async () => {
 		await run(setLinks([issue(3), issue(7)]));
 		sandbox.requests.length = 0;

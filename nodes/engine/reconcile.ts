@@ -69,12 +69,27 @@ function planFor<Params>(operation: SetLinksOperation<Params, unknown, unknown>,
 	};
 }
 
+/** The keys to remove, once each, in the order they were read. */
+const keysToRemove = (plan: Plan<unknown>) => [...new Set(plan.toRemove.map((entry) => entry.key))];
+
+/**
+ * The keys confirmed added and removed, in the plan's order: writes run side by side and are
+ * confirmed in whatever order the vendor answers, but the output must not depend on that.
+ */
+function confirmed(plan: Plan<unknown>): { added: string[]; removed: string[] } {
+	return {
+		added: plan.toAdd.filter((key) => plan.added.has(key)),
+		removed: keysToRemove(plan).filter((key) => plan.removed.has(key)),
+	};
+}
+
 function output<Params>(operation: SetLinksOperation<Params, unknown, unknown>, plan: Plan<Params>, dryRun: boolean): IDataObject {
 	const { params } = plan;
+	const done = dryRun ? { added: plan.toAdd, removed: keysToRemove(plan) } : confirmed(plan);
 	return {
 		...operation.identity(params),
-		added: operation.describe(dryRun ? plan.toAdd : [...plan.added], params),
-		removed: operation.describe(dryRun ? [...new Set(plan.toRemove.map((entry) => entry.key))] : [...plan.removed], params),
+		added: operation.describe(done.added, params),
+		removed: operation.describe(done.removed, params),
 		unchanged: operation.describe(plan.unchanged, params),
 		...(dryRun ? { dryRun: true } : {}),
 	};
@@ -82,8 +97,9 @@ function output<Params>(operation: SetLinksOperation<Params, unknown, unknown>, 
 
 /** The item's failure, saying what its earlier writes did (and carrying it on the error). */
 function partialFailure<Params>(operation: SetLinksOperation<Params, unknown, unknown>, plan: Plan<Params>, failure: RequestFailure): RequestFailure {
-	const added = operation.describe([...plan.added], plan.params);
-	const removed = operation.describe([...plan.removed], plan.params);
+	const done = confirmed(plan);
+	const added = operation.describe(done.added, plan.params);
+	const removed = operation.describe(done.removed, plan.params);
 	const list = (values: unknown[]) => values.map((value) => (typeof value === 'string' ? value : JSON.stringify(value))).join(', ');
 	const note =
 		added.length || removed.length
