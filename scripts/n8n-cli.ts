@@ -113,7 +113,7 @@ export async function importCredentials(credentials: CredentialJson[], options: 
 	}
 }
 
-/** Imports workflows (each with a fixed `id`, so `n8n execute --id` can find it). */
+/** Imports workflows, each with its fixed `id` (tests and `npm start` find them by it). */
 export async function importWorkflows(workflows: WorkflowJson[], options: N8nOptions): Promise<void> {
 	if (workflows.length === 0) return;
 	const dir = mkdtempSync(join(tmpdir(), 'record-links-workflows-'));
