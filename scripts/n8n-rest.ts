@@ -40,7 +40,7 @@ const FINAL_STATUSES = ['success', 'error', 'crashed', 'canceled'];
 
 export class N8nRestClient {
 	private constructor(
-		readonly url: string,
+		private readonly url: string,
 		private readonly cookie: string,
 	) {}
 
@@ -50,16 +50,21 @@ export class N8nRestClient {
 		return new N8nRestClient(server.url, await login(server.url, DEFAULT_OWNER));
 	}
 
-	/** One REST call; the answer's `data`. Throws with n8n's answer when it is not a success. */
+	/** A request with the owner's session cookie (also for what is not under /rest: node types, icons). */
+	async fetch(path: string, init: RequestInit = {}): Promise<Response> {
+		return await fetch(`${this.url}${path}`, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), cookie: this.cookie } });
+	}
+
+	/** One REST call; the answer's `data` (undefined for an empty answer). Throws with n8n's answer when it is not a success. */
 	async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-		const response = await fetch(`${this.url}${path}`, {
+		const response = await this.fetch(path, {
 			method,
-			headers: { cookie: this.cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+			headers: body === undefined ? {} : { 'content-type': 'application/json' },
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});
 		const text = await response.text();
 		if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text.slice(0, 2000)}`);
-		return (JSON.parse(text) as { data: T }).data;
+		return (text ? (JSON.parse(text) as { data?: T }).data : undefined) as T;
 	}
 
 	/**
@@ -79,11 +84,11 @@ export class N8nRestClient {
 	}
 
 	/** Polls an execution until it has finished; returns it with its run data parsed. */
-	async finishedExecution(executionId: string, timeoutMs: number): Promise<WorkflowRun> {
+	private async finishedExecution(executionId: string, timeoutMs: number): Promise<WorkflowRun> {
 		const deadline = Date.now() + timeoutMs;
 		let status = 'unknown';
 		while (Date.now() < deadline) {
-			const execution = await this.request<{ status: string; finished?: boolean; stoppedAt?: string | null; data?: unknown } | undefined>(
+			const execution = await this.request<{ status: string; stoppedAt?: string | null; data?: unknown } | undefined>(
 				'GET',
 				`/rest/executions/${executionId}`,
 			);

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { AGENT_EXAMPLE, presentVendors, readWorkflow, sandboxCredentials } from '../../scripts/examples';
-import { nodeOutput, type WorkflowRun } from '../../scripts/n8n-rest';
+import { successfulOutput } from '../../scripts/n8n-rest';
 import { PACKAGE_NAME } from '../../scripts/project';
 import { type VendorKey, VENDORS } from '../../scripts/vendors';
 import { modelCredential } from '../../scripts/sandboxed-n8n';
@@ -55,13 +55,9 @@ function secrets(): string[] {
 	];
 }
 
-async function runAgent(): Promise<{ run: WorkflowRun; answer: unknown }> {
-	const run = await n8n!.run(workflow.id);
-	const output = nodeOutput(run.data, AGENT);
-	if (run.status !== 'success' || !output) {
-		throw new Error(`The agent's execution ended with status ${run.status}: ${JSON.stringify(run.data.resultData.error ?? null)}`);
-	}
-	return { run, answer: output[0]?.output };
+async function runAgent(): Promise<{ answer: unknown }> {
+	const output = successfulOutput(await n8n!.run(workflow.id), AGENT);
+	return { answer: output[0]?.output };
 }
 
 /** The tool results the agent sent back to the model, by tool name. */

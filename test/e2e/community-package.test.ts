@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { N8N_HOME, N8N_NODE } from '../../scripts/n8n-install';
-import { DEFAULT_OWNER, login, type N8nServer, packLogProblems, setupOwner, startN8nServer } from '../../scripts/n8n-server';
+import { N8nRestClient } from '../../scripts/n8n-rest';
+import { type N8nServer, packLogProblems, startN8nServer } from '../../scripts/n8n-server';
 import { installPack } from '../../scripts/pack';
 import { freePort } from '../../scripts/ports';
 import { PACKAGE_NAME, readPackageJson, ROOT } from '../../scripts/project';
@@ -23,13 +24,13 @@ interface TypeDescription {
 
 let userFolder: string;
 let server: N8nServer;
-let cookie: string;
+let client: N8nRestClient;
 
 const manifest = readPackageJson().n8n ?? {};
 const packVendors = VENDORS.filter((vendor) => manifest.nodes?.includes(vendor.nodeFile));
 
 async function getJson<T>(path: string): Promise<T> {
-	const response = await fetch(`${server.url}${path}`, { headers: { cookie } });
+	const response = await client.fetch(path);
 	if (!response.ok) throw new Error(`GET ${path}: ${response.status}`);
 	return (await response.json()) as T;
 }
@@ -39,7 +40,7 @@ async function expectIcons(description: TypeDescription): Promise<void> {
 	expect(iconUrl).toEqual({ light: expect.any(String), dark: expect.any(String) });
 	for (const url of Object.values(iconUrl as Record<string, string>)) {
 		expect(url.startsWith(`icons/${PACKAGE_NAME}/`)).toBe(true);
-		const response = await fetch(`${server.url}/${url}`, { headers: { cookie } });
+		const response = await client.fetch(`/${url}`);
 		expect({ url, status: response.status }).toEqual({ url, status: 200 });
 		expect(await response.text()).toMatch(/<svg[\s>]/);
 	}
@@ -51,8 +52,7 @@ beforeAll(async () => {
 	userFolder = mkdtempSync(join(tmpdir(), 'record-links-e2e-'));
 	await installPack(userFolder, tarball);
 	server = await startN8nServer({ userFolder, port: await freePort(), brokerPort: await freePort() });
-	await setupOwner(server.url, DEFAULT_OWNER);
-	cookie = await login(server.url, DEFAULT_OWNER);
+	client = await N8nRestClient.asOwner(server);
 }, 300_000);
 
 afterAll(async () => {

@@ -18,7 +18,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { sandboxCredentials, webhookNode } from '../../scripts/examples';
-import { DEFAULT_OWNER, login, type N8nServer, packLogProblems, setupOwner, startN8nServer } from '../../scripts/n8n-server';
+import { N8nRestClient } from '../../scripts/n8n-rest';
+import { type N8nServer, packLogProblems, startN8nServer } from '../../scripts/n8n-server';
 import { freePort } from '../../scripts/ports';
 import { run } from '../../scripts/processes';
 import { PACKAGE_NAME, readPackageJson } from '../../scripts/project';
@@ -48,20 +49,14 @@ let sandbox: VendorSandbox;
 let userFolder: string;
 let scratch: string;
 let server: N8nServer;
-let cookie: string;
+let client: N8nRestClient;
 let credentialId: string;
 let workflowId: string;
 const timings: Record<string, number> = {};
 
+/** One call of n8n's REST API (`/rest…`) as the owner. */
 async function rest<T>(method: string, path: string, body?: unknown): Promise<T> {
-	const response = await fetch(`${server.url}/rest${path}`, {
-		method,
-		headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
-	const text = await response.text();
-	if (!response.ok) throw new Error(`${method} /rest${path}: ${response.status} ${text}`);
-	return text ? ((JSON.parse(text) as { data: T }).data ?? (undefined as T)) : (undefined as T);
+	return await client.request<T>(method, `/rest${path}`, body);
 }
 
 async function timed<T>(label: string, action: () => Promise<T>): Promise<T> {
@@ -78,7 +73,7 @@ async function listedPackNodeTypes(expected: string[]): Promise<string[]> {
 	const deadline = Date.now() + 15_000;
 	let names: string[] = [];
 	while (Date.now() < deadline) {
-		const response = await fetch(`${server.url}/types/nodes.json`, { headers: { cookie } });
+		const response = await client.fetch('/types/nodes.json');
 		try {
 			const nodes = (await response.json()) as Array<{ name: string }>;
 			names = nodes.map((node) => node.name).filter((name) => name.startsWith(`${PACKAGE_NAME}.`) && !name.endsWith('Tool')).sort();
@@ -151,8 +146,7 @@ beforeAll(async () => {
 			npm_config_cache: registry.npmCache,
 		},
 	});
-	await setupOwner(server.url, DEFAULT_OWNER);
-	cookie = await login(server.url, DEFAULT_OWNER);
+	client = await N8nRestClient.asOwner(server);
 }, 300_000);
 
 afterAll(async () => {
@@ -192,7 +186,7 @@ test('n8n installs the pack from the registry (POST /rest/community-packages) an
 	expect(installed.installedNodes.map((node) => node.type).sort()).toEqual(packNodeTypes);
 	expect(installedManifest()?.version).toBe(version);
 	expect(await listedPackNodeTypes(packNodeTypes)).toEqual(packNodeTypes);
-	const credentialTypes = (await (await fetch(`${server.url}/types/credentials.json`, { headers: { cookie } })).json()) as Array<{ name: string }>;
+	const credentialTypes = (await (await client.fetch('/types/credentials.json')).json()) as Array<{ name: string }>;
 	const packCredentialTypes = packVendors.map((vendor) => vendor.credentialType);
 	expect(credentialTypes.map((type) => type.name).filter((name) => packCredentialTypes.includes(name)).sort()).toEqual([...packCredentialTypes].sort());
 });

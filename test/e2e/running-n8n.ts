@@ -11,17 +11,13 @@ import { join } from 'node:path';
 import type { CredentialJson, WorkflowJson } from '../../scripts/examples';
 import { importCredentials, importWorkflows } from '../../scripts/n8n-cli';
 import { N8nRestClient, type WorkflowRun } from '../../scripts/n8n-rest';
-import { type N8nServer, packLogProblems, startN8nServer } from '../../scripts/n8n-server';
+import { type N8nServer, startN8nServer } from '../../scripts/n8n-server';
 import { installPack } from '../../scripts/pack';
 import { freePort } from '../../scripts/ports';
 
 export interface RunningN8n {
-	server: N8nServer;
-	rest: N8nRestClient;
 	/** Runs an imported workflow from its Manual Trigger and returns the finished execution. */
 	run(workflowId: string): Promise<WorkflowRun>;
-	/** Lines of n8n's log that name the pack and read as a warning or an error. */
-	packLogProblems(): string[];
 	stop(): Promise<void>;
 }
 
@@ -41,14 +37,7 @@ export async function startRunningN8n(name: string, credentials: CredentialJson[
 		await importWorkflows(workflows, cli);
 		server = await startN8nServer({ userFolder, port: await freePort(), brokerPort: await freePort() });
 		const rest = await N8nRestClient.asOwner(server);
-		const started = server;
-		return {
-			server,
-			rest,
-			run: async (workflowId) => await rest.runWorkflow(workflowId),
-			packLogProblems: () => packLogProblems(started.logFile),
-			stop,
-		};
+		return { run: async (workflowId) => await rest.runWorkflow(workflowId), stop };
 	} catch (error) {
 		await stop();
 		throw error;
