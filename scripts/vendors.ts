@@ -1,16 +1,21 @@
 /**
  * The vendors of this pack, one row each: the one list that the n8n runtime, the sandbox, the test
- * tables, the end-to-end tests and the benchmark read. Adding a vendor is a node folder
- * (`nodes/<NodeClass>/`), a credential file (`credentials/<CredentialClass>.credentials.ts`), a sandbox
- * module (`test/sandbox/<key>.ts`) and a row here; the per-vendor test tables are keyed by `key`, so
- * the type checker names each one that still lacks the new vendor.
+ * tables, the end-to-end tests and the benchmark read. Adding a vendor is a package
+ * (`packages/n8n-nodes-<key>/` with `nodes/<NodeClass>/` and `credentials/<CredentialClass>.credentials.ts`,
+ * its manifest written by `node scripts/workspace.mjs --write`), a sandbox module
+ * (`test/sandbox/<key>.ts`) and a row here; the per-vendor test tables are keyed by `key`, so the type
+ * checker names each one that still lacks the new vendor.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { dataGolSandbox } from '../test/sandbox/datagol';
 import { devRevSandbox } from '../test/sandbox/devrev';
 import { fairComSandbox } from '../test/sandbox/faircom';
 import type { VendorModule } from '../test/sandbox/server';
 import { tulipSandbox } from '../test/sandbox/tulip';
 import { unicatSandbox } from '../test/sandbox/unicat';
+import { ROOT } from './project';
 
 interface VendorRow<Key extends string, Sandbox extends VendorModule<unknown>> {
 	/** The sandbox's name for the vendor, the prefix of its example files and sandbox credential. */
@@ -19,7 +24,7 @@ interface VendorRow<Key extends string, Sandbox extends VendorModule<unknown>> {
 	displayName: string;
 	/** The node's class: `nodes/<NodeClass>/<NodeClass>.node.ts`; the example workflows' IDs are `ex<NodeClass>Link`/`…Unlink`. */
 	nodeClass: string;
-	/** The node type's name in n8n. */
+	/** The node's `name`; its type in n8n is `<packageName>.<node>`. */
 	node: string;
 	/** The credential's class: `credentials/<CredentialClass>.credentials.ts`. */
 	credentialClass: string;
@@ -30,11 +35,18 @@ interface VendorRow<Key extends string, Sandbox extends VendorModule<unknown>> {
 }
 
 function vendor<Key extends string, Sandbox extends VendorModule<unknown>>(row: VendorRow<Key, Sandbox>) {
+	const packageDir = `packages/n8n-nodes-${row.key}`;
+	const packageName = (JSON.parse(readFileSync(join(ROOT, packageDir, 'package.json'), 'utf8')) as { name: string }).name;
 	return {
 		...row,
-		/** The node's entry in package.json `n8n.nodes`. */
+		/** The vendor's npm package: its folder in this workspace (relative to the root) and its name. */
+		packageDir,
+		packageName,
+		/** The node's type in n8n, as workflows save it. */
+		nodeType: `${packageName}.${row.node}`,
+		/** The node's entry in its package.json `n8n.nodes` (relative to the package). */
 		nodeFile: `dist/nodes/${row.nodeClass}/${row.nodeClass}.node.js`,
-		/** The credential's entry in package.json `n8n.credentials`. */
+		/** The credential's entry in its package.json `n8n.credentials` (relative to the package). */
 		credentialFile: `dist/credentials/${row.credentialClass}.credentials.js`,
 		linkWorkflowId: `ex${row.nodeClass}Link`,
 		unlinkWorkflowId: `ex${row.nodeClass}Unlink`,

@@ -1,4 +1,4 @@
-/** The shared link engine's rules, tested directly on the built code. */
+/** The shared link engine's rules, tested directly on its sources. */
 import { z } from 'zod';
 
 import {
@@ -9,7 +9,7 @@ import {
 	retryDelayMs,
 	type FailureFields,
 	type LinkOperation,
-} from '../dist/nodes/engine';
+} from '@record-links/engine';
 
 interface Pair {
 	table: string;

@@ -29,9 +29,8 @@ import type {
 import { ICredentialsHelper, NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { recordSecret, recordSeen, serialize } from './leaks';
-import { credentialTypes, nodeTypes } from './registry';
+import { credentialTypes, nodeNameOf, nodeTypeOf, nodeTypes } from './registry';
 
-const PACKAGE = 'n8n-nodes-record-links';
 
 let storeCount = 0;
 
@@ -196,9 +195,9 @@ export async function applyAuthentication(
 }
 
 export const nodeTypeRegistry: INodeTypes = {
-	getByName: (type: string) => nodeTypes[type.replace(`${PACKAGE}.`, '')],
+	getByName: (type: string) => nodeTypes[nodeNameOf(type)],
 	getByNameAndVersion: (type: string, version?: number) =>
-		NodeHelpers.getVersionedNodeType(nodeTypes[type.replace(`${PACKAGE}.`, '')], version),
+		NodeHelpers.getVersionedNodeType(nodeTypes[nodeNameOf(type)], version),
 	getKnownTypes: () => ({}),
 } as INodeTypes;
 
@@ -213,7 +212,7 @@ export interface RunOptions {
 	typeVersion?: number;
 	/** Called with the running execution, e.g. to cancel it. */
 	onStart?: (execution: { cancel(): void }) => void;
-	/** Full node type name; default `n8n-nodes-record-links.<node>` (the benchmark runs n8n-nodes-base.httpRequest). */
+	/** Full node type name; default the vendor package's `<package>.<node>` (the benchmark runs n8n-nodes-base.httpRequest). */
 	type?: string;
 	/** Credential types set on the node; default those its description lists. */
 	nodeCredentials?: string[];
@@ -256,7 +255,7 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 	const node: INode = {
 		id: 'node-under-test',
 		name: 'Node Under Test',
-		type: options.type ?? `${PACKAGE}.${options.node}`,
+		type: options.type ?? nodeTypeOf(options.node),
 		typeVersion: options.typeVersion ?? (Array.isArray(description?.version) ? Math.max(...description.version) : (description?.version ?? 1)),
 		position: [0, 0],
 		parameters: options.parameters,

@@ -20,9 +20,8 @@ import { Workflow } from 'n8n-workflow';
 
 import { type CredentialStore, INSTANCE_URLS, nodeTypeRegistry, TestCredentialsHelper } from './engine';
 import { recordSecret, recordSeen, serialize } from './leaks';
-import { credentialTypes, nodeTypes } from './registry';
+import { credentialTypes, nodeTypeOf, nodeTypes } from './registry';
 
-const PACKAGE = 'n8n-nodes-record-links';
 
 export interface PickerCall {
 	/** Node name in the registry, e.g. "dataGol". */
@@ -42,7 +41,7 @@ function contextFor(call: PickerCall, method: string): ILoadOptionsFunctions {
 	const node: INode = {
 		id: 'uuid-1234',
 		name: 'Temp-Node',
-		type: `${PACKAGE}.${call.node}`,
+		type: nodeTypeOf(call.node),
 		typeVersion:
 			call.typeVersion ?? (Array.isArray(description?.version) ? Math.max(...description.version) : (description?.version ?? 1)),
 		position: [0, 0],

@@ -1,0 +1,591 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { z } from 'zod';
+
+import type { GetLinksOperation, LinkChange, LinkOperation, LinkRead, SessionToken, SetLinksOperation, VendorRequest } from '@record-links/engine';
+import { doneFields, optionsCollection, pickerModes, readFields, reconcileOptionFields } from '@record-links/engine';
+import { textList } from '@record-links/engine';
+import { envelope, fairCom } from './vendor';
+
+/**
+ * Link and Unlink are the same call but for FairCom's action name: one definition serves both.
+ * Both take `{ labels, tableName, ids, databaseName?, ownerName?, verifyLinks }` and are atomic.
+ */
+
+const MAX_ID = 2147483647;
+const MAX_NAME_BYTES = 64;
+/**
+ * Each item is one atomic change, so its ids are never split over several calls; a list longer
+ * than this is refused with a clear error instead of becoming one huge call.
+ */
+const MAX_IDS_PER_ITEM = 10_000;
+
+const ACTIONS = {
+	link: 'linkLabelsToRecords',
+	unlink: 'unlinkLabelsFromRecords',
+} as const;
+
+type OperationName = keyof typeof ACTIONS;
+
+/** Bytes of the UTF-8 encoding (FairCom's limits are in bytes, not characters). */
+function utf8Length(text: string): number {
+	let bytes = 0;
+	for (const char of text) {
+		const code = char.codePointAt(0) ?? 0;
+		bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+	}
+	return bytes;
+}
+
+/** A FairCom name (label, group, table, database, owner): 1–64 bytes of UTF-8, one line. */
+function nameText() {
+	return z
+		.string({ invalid_type_error: 'must be text' })
+		.trim()
+		.min(1, 'must not be empty')
+		.refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'must not contain line breaks or control characters')
+		.superRefine((value, context) => {
+			const bytes = utf8Length(value);
+			if (bytes > MAX_NAME_BYTES) {
+				context.addIssue({ code: 'custom', message: `must be at most ${MAX_NAME_BYTES} bytes of UTF-8 (is ${bytes})` });
+			}
+		});
+}
+
+/** An optional name: empty means "not set" (FairCom uses the session's default). */
+function optionalName() {
+	return z.preprocess((value) => (value === null || (typeof value === 'string' && value.trim() === '') ? undefined : value), nameText().optional());
+}
+
+/** A resource locator's value (`{ __rl, mode, value }`); a plain value (older workflows, expressions) as is. */
+function locatorValue(value: unknown): unknown {
+	return typeof value === 'object' && value !== null && !Array.isArray(value) && 'value' in value && 'mode' in value
+		? (value as { value: unknown }).value
+		: value;
+}
+
+const labelSchema = z.preprocess(
+	// An expression may give a label as plain text: its name, no group. Name and Group are picked
+	// from lists (resource locators) or typed; workflows saved before the pickers hold plain text.
+	(value) => {
+		if (typeof value === 'string') return { name: value };
+		if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+		const label = value as { name?: unknown; group?: unknown };
+		return { ...label, name: locatorValue(label.name), group: locatorValue(label.group) };
+	},
+	z.object({ name: nameText(), group: optionalName() }, { invalid_type_error: 'must be a label (name and optional group)' }),
+);
+
+/** The fixedCollection's `{ label: [...] }`, or an array from an expression, as a list. */
+function labelList(value: unknown): unknown {
+	if (value === undefined || value === null || value === '') return [];
+	if (typeof value === 'object' && !Array.isArray(value)) {
+		const entries = (value as { label?: unknown }).label;
+		return entries === undefined ? [] : entries;
+	}
+	return value;
+}
+
+/** A list of labels; Link and Unlink need at least one, Set Links takes an empty list (remove all). */
+const labelArray = (minItems: number) =>
+	z
+		.array(labelSchema, { invalid_type_error: 'must be a list of labels' })
+		.min(minItems, 'must contain at least one label')
+		.transform((labels) => {
+			// The same label twice is one label.
+			const seen = new Set<string>();
+			return labels.filter((label) => {
+				const key = JSON.stringify([label.group ?? '', label.name]);
+				if (seen.has(key)) return false;
+				seen.add(key);
+				return true;
+			});
+		});
+
+const labelsSchema = z.preprocess(labelList, labelArray(1));
+
+/**
+ * Record ids: an array (from an expression), a single number, or text such as "1, 2, 3" or
+ * "[1,2,3]". Each must be a whole number from 0 to 2147483647; duplicates are dropped.
+ */
+const idsSchema = z.unknown().transform((value, context) => {
+	let raw: unknown[];
+	if (Array.isArray(value)) raw = value;
+	else if (typeof value === 'number') raw = [value];
+	else if (typeof value === 'string') {
+		raw = value
+			.trim()
+			.replace(/^\[(.*)\]$/s, '$1')
+			.split(/[\s,;]+/)
+			.filter((part) => part !== '');
+	} else if (value === undefined || value === null) raw = [];
+	else {
+		context.addIssue({ code: 'custom', message: 'must be a list of record IDs' });
+		return z.NEVER;
+	}
+	if (raw.length > MAX_IDS_PER_ITEM) {
+		context.addIssue({
+			code: 'custom',
+			message: `must hold at most ${MAX_IDS_PER_ITEM.toLocaleString('en-US')} record IDs per item (has ${raw.length.toLocaleString('en-US')}): split them over several items`,
+		});
+		return z.NEVER;
+	}
+	const ids = new Set<number>();
+	raw.forEach((entry, position) => {
+		const text = typeof entry === 'string' ? entry.trim() : entry;
+		const id = typeof text === 'number' ? text : typeof text === 'string' && /^[+-]?\d+$/.test(text) ? Number(text) : NaN;
+		const shown = typeof entry === 'string' ? `"${entry}"` : JSON.stringify(entry) ?? String(entry);
+		if (!Number.isInteger(id)) {
+			context.addIssue({ code: 'custom', path: [position], message: `${shown} is not a whole number` });
+		} else if (id < 0 || id > MAX_ID) {
+			context.addIssue({ code: 'custom', path: [position], message: `${id} is outside 0–${MAX_ID}` });
+		} else {
+			ids.add(id);
+		}
+	});
+	if (raw.length === 0) context.addIssue({ code: 'custom', message: 'must contain at least one record ID' });
+	return [...ids];
+});
+
+const schema = z.object({
+	labels: labelsSchema,
+	tableName: nameText(),
+	ids: idsSchema,
+	databaseName: optionalName(),
+	ownerName: optionalName(),
+	verifyLinks: z.boolean({ invalid_type_error: 'must be true or false' }).default(true),
+	options: z.object({ mergeItems: z.boolean().optional() }).passthrough().default({}),
+});
+
+type LabelParams = z.infer<typeof schema>;
+
+const fields: INodeProperties[] = [
+	{
+		displayName: 'Labels',
+		name: 'labels',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		required: true,
+		default: {},
+		placeholder: 'Add Label',
+		description: 'The labels to link or unlink; each is an optional group and a name (1–64 bytes each), picked from FairCom\'s labels or typed',
+		options: [
+			{
+				displayName: 'Label',
+				name: 'label',
+				values: [
+					{
+						displayName: 'Group',
+						name: 'group',
+						type: 'resourceLocator',
+						default: { mode: 'list', value: '' },
+						description: 'The label\'s group, picked from the server\'s label groups or typed; leave empty for labels without a group',
+						...pickerModes('searchLabelGroups', 'Select a group...', { placeholder: 'status', byName: true }),
+					},
+					{
+						displayName: 'Name',
+						name: 'name',
+						type: 'resourceLocator',
+						required: true,
+						default: { mode: 'list', value: '' },
+						description:
+							'The label\'s name (1–64 bytes of UTF-8): the list shows the labels of the chosen group (or those without a group), or type it',
+						typeOptions: { loadOptionsDependsOn: ['&group.value'] },
+						...pickerModes('searchLabels', 'Select a label...', { placeholder: 'priority', byName: true }),
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Table Name',
+		name: 'tableName',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'orders',
+		description: 'The table that holds the records (1–64 bytes)',
+	},
+	{
+		displayName: 'Record IDs',
+		name: 'ids',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: '1, 2, 3',
+		description:
+			'Primary keys of the records, whole numbers from 0 to 2147483647: a list such as "1, 2, 3", or an expression that returns a number or an array',
+	},
+	{
+		displayName: 'Database Name',
+		name: 'databaseName',
+		type: 'string',
+		default: '',
+		description: 'The database of the table; empty uses the session\'s default database',
+	},
+	{
+		displayName: 'Owner Name',
+		name: 'ownerName',
+		type: 'string',
+		default: '',
+		description: 'The account that owns the table; empty uses the session\'s default owner',
+	},
+	{
+		displayName: 'Verify Links',
+		name: 'verifyLinks',
+		type: 'boolean',
+		default: true,
+		description: 'Whether FairCom verifies the links before changing them (FairCom\'s verifyLinks property, on by default)',
+	},
+];
+
+/** Both operations' options: the engine's, and whether items merge into one call. */
+const options = optionsCollection(fairCom, {
+	batching: true,
+	extra: [
+		{
+			displayName: 'Merge Items',
+			name: 'mergeItems',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether items with the same labels, table, database, owner and Verify Links go in one call (up to Batch Size record IDs). A merged call is atomic: it succeeds or fails as a whole, for all its items.',
+		},
+	],
+});
+
+/**
+ * FairCom's warnings (debugInfo.warnings), each with the primary key it names if any: it goes on the
+ * items holding that record, and a warning that names none goes on every item of the call.
+ */
+function warningMessages(body: unknown): Array<{ message: string; id?: number }> {
+	const debugInfo = (body as { debugInfo?: { warnings?: unknown } } | undefined)?.debugInfo;
+	const warnings = Array.isArray(debugInfo?.warnings) ? (debugInfo.warnings as unknown[]) : [];
+	return warnings.flatMap((warning) => {
+		const entry = warning as IDataObject | string;
+		const message =
+			typeof entry === 'string'
+				? entry
+				: typeof entry?.warningMessage === 'string'
+					? entry.warningMessage
+					: typeof entry?.message === 'string'
+						? entry.message
+						: undefined;
+		if (!message) return [];
+		const key = /primary key\s+"?(\d+)"?/i.exec(message);
+		const dataId = typeof entry === 'string' ? undefined : (entry?.warningData as IDataObject | undefined)?.id;
+		return [{ message, id: key ? Number(key[1]) : typeof dataId === 'number' ? dataId : undefined }];
+	});
+}
+
+function labelOperation(
+	name: OperationName,
+	option: Pick<LinkOperation<LabelParams>, 'label' | 'description' | 'action'>,
+): LinkOperation<LabelParams> {
+	const action = ACTIONS[name];
+	return {
+		name,
+		...option,
+		properties: [...fields, options],
+		schema,
+		// Link and unlink are atomic and converge: re-linking succeeds with a warning and unlinking
+		// what is not linked is no error, so repeating a call whose answer was lost is harmless.
+		idempotent: true,
+		batchKey(params) {
+			// Merge Items off: each item travels alone.
+			if (params.options.mergeItems === false) return undefined;
+			const labels = params.labels.map((label) => [label.group ?? '', label.name]).sort();
+			return JSON.stringify([labels, params.tableName, params.databaseName ?? '', params.ownerName ?? '', params.verifyLinks]);
+		},
+		batchWeight: (params) => params.ids.length,
+		buildRequest(items, sessionToken) {
+			const [first] = items;
+			const ids = [...new Set(items.flatMap((item) => item.ids))];
+			const request = envelope(
+				'db',
+				action,
+				{
+					labels: first.labels.map((label) => ({ ...(label.group ? { group: label.group } : {}), name: label.name })),
+					tableName: first.tableName,
+					ids,
+					...(first.databaseName ? { databaseName: first.databaseName } : {}),
+					...(first.ownerName ? { ownerName: first.ownerName } : {}),
+					verifyLinks: first.verifyLinks,
+				},
+				sessionToken,
+			);
+			// Warnings ("already linked") come back only in debugInfo.
+			(request.body as IDataObject).debug = 'max';
+			return request;
+		},
+		toOutput(response, items) {
+			const warnings = warningMessages(response.body);
+			return items.map((item) => {
+				const own = warnings
+					.filter((warning) => warning.id === undefined || item.ids.includes(warning.id))
+					.map((warning) => warning.message);
+				return {
+					operation: name,
+					labels: item.labels.map((label) => ({ ...(label.group ? { group: label.group } : {}), name: label.name })),
+					tableName: item.tableName,
+					ids: item.ids,
+					...(item.databaseName ? { databaseName: item.databaseName } : {}),
+					...(item.ownerName ? { ownerName: item.ownerName } : {}),
+					...doneFields(name),
+					...(own.length ? { warnings: own } : {}),
+				};
+			});
+		},
+	};
+}
+
+/** One of Link's fields, for the operations that read the same field (one object, shown for all). */
+function linkField(name: string): INodeProperties {
+	const found = fields.find((property) => property.name === name);
+	if (!found) throw new Error(`No FairCom field "${name}"`);
+	return found;
+}
+
+const READ_ACTION = 'getLabelsLinkedToRecordIds';
+
+/** A label's group as FairCom returns it: absent, null and "" all mean "no group" (FairCom is silent on which). */
+function groupOf(label: IDataObject): string {
+	return typeof label.group === 'string' ? label.group : '';
+}
+
+/** The labels of `getLabelsLinkedToRecordIds`' answer (`result.labels[]` of `{ group, name, ids }`), with the ids asked for. */
+function labelsRead(body: unknown, asked: number[]): Array<{ group: string; name: string; ids: number[] }> {
+	const result = (body as { result?: { labels?: unknown } } | undefined)?.result;
+	const labels = Array.isArray(result?.labels) ? (result.labels as unknown[]) : [];
+	const wanted = new Set(asked);
+	return labels.flatMap((entry) => {
+		if (!entry || typeof entry !== 'object' || Array.isArray(entry)) return [];
+		const label = entry as IDataObject;
+		if (typeof label.name !== 'string' || label.name === '') return [];
+		const raw = Array.isArray(label.ids) ? label.ids : [];
+		// Only the item's records: a record of another item is that item's.
+		const ids = [...new Set(raw.filter((id): id is number => typeof id === 'number' && wanted.has(id)))];
+		return ids.length ? [{ group: groupOf(label), name: label.name, ids }] : [];
+	});
+}
+
+/** Where the labels are read: the records and their table. */
+interface ReadTarget {
+	tableName: string;
+	ids: number[];
+	databaseName?: string;
+	ownerName?: string;
+	verifyLinks?: boolean;
+}
+
+/** One getLabelsLinkedToRecordIds call for all the item's records (FairCom does not page it). */
+function readRequest(target: ReadTarget, sessionToken: SessionToken | undefined): VendorRequest {
+	return envelope(
+		'db',
+		READ_ACTION,
+		{
+			tableName: target.tableName,
+			ids: target.ids,
+			...(target.databaseName ? { databaseName: target.databaseName } : {}),
+			...(target.ownerName ? { ownerName: target.ownerName } : {}),
+			...(target.verifyLinks !== undefined ? { verifyLinks: target.verifyLinks } : {}),
+		},
+		sessionToken,
+	);
+}
+
+/** Reads are not paged: the largest page is all the labels of the item's records. */
+const ONE_PAGE = 1_000_000;
+
+const groupsSchema = textList(nameText(), 1000);
+
+const getLinksSchema = z.object({
+	tableName: nameText(),
+	ids: idsSchema,
+	databaseName: optionalName(),
+	ownerName: optionalName(),
+	groups: groupsSchema,
+});
+
+type GetLinksParams = z.infer<typeof getLinksSchema>;
+
+const getLinksRead: LinkRead<GetLinksParams> = {
+	pageSize: ONE_PAGE,
+	request: (params, _page, token) => readRequest(params, token),
+	page(response, params) {
+		const groups = new Set(params.groups);
+		const labels = labelsRead(response.body, params.ids).filter((label) => groups.size === 0 || groups.has(label.group));
+		return { links: labels };
+	},
+};
+
+const getLinks: GetLinksOperation<GetLinksParams> = {
+	kind: 'read',
+	name: 'getLinks',
+	label: 'Get Labels of Records',
+	description: 'List the labels linked to records of a table (getLabelsLinkedToRecordIds): one item per label',
+	action: 'Get the labels of records',
+	properties: [
+		linkField('tableName'),
+		linkField('ids'),
+		linkField('databaseName'),
+		linkField('ownerName'),
+		{
+			displayName: 'Label Groups',
+			name: 'groups',
+			type: 'string',
+			default: '',
+			placeholder: 'status, colour',
+			description: 'Only labels of these groups (comma-separated, or an array from an expression); empty lists every label',
+		},
+		...readFields,
+		optionsCollection(fairCom),
+	],
+	schema: getLinksSchema,
+	read: getLinksRead,
+	toOutput: (link, params) => ({
+		tableName: params.tableName,
+		...(link.group ? { group: link.group } : {}),
+		name: link.name,
+		ids: link.ids,
+	}),
+};
+
+const setLinksSchema = z
+	.object({
+		labels: z.preprocess(labelList, labelArray(0)),
+		tableName: nameText(),
+		ids: idsSchema,
+		databaseName: optionalName(),
+		ownerName: optionalName(),
+		verifyLinks: z.boolean({ invalid_type_error: 'must be true or false' }).default(true),
+		groups: groupsSchema.refine((groups) => groups.length > 0, 'must name at least one label group: only labels of these groups are changed'),
+	})
+	.superRefine((params, context) => {
+		const groups = new Set(params.groups);
+		params.labels.forEach((label, index) => {
+			if (label.group && groups.has(label.group)) return;
+			const which = label.group ? `is of group "${label.group}"` : 'has no group';
+			context.addIssue({
+				code: 'custom',
+				path: ['labels', index],
+				message: `"${label.name}" ${which}, which is not one of the Label Groups (${params.groups.join(', ')}): only labels of those groups can be set`,
+			});
+		});
+	});
+
+type SetLinksParams = z.infer<typeof setLinksSchema>;
+
+const KEY_SEPARATOR = '\u0000';
+
+/** A (record, label) pair as Set Links keys it. */
+const pairKey = (id: number, group: string, name: string) => [String(id), group, name].join(KEY_SEPARATOR);
+
+function splitKey(key: string): { id: number; group: string; name: string } {
+	const [id, group, ...name] = key.split(KEY_SEPARATOR);
+	return { id: Number(id), group, name: name.join(KEY_SEPARATOR) };
+}
+
+/** Pairs grouped by label, in the order the labels first appear: `{ group, name, ids, keys }`. */
+function byLabel(keys: string[]): Array<{ group: string; name: string; ids: number[]; keys: string[] }> {
+	const labels = new Map<string, { group: string; name: string; ids: number[]; keys: string[] }>();
+	for (const key of keys) {
+		const { id, group, name } = splitKey(key);
+		const labelKey = JSON.stringify([group, name]);
+		let label = labels.get(labelKey);
+		if (!label) {
+			label = { group, name, ids: [], keys: [] };
+			labels.set(labelKey, label);
+		}
+		label.ids.push(id);
+		label.keys.push(key);
+	}
+	return [...labels.values()];
+}
+
+const setLinksRead: LinkRead<SetLinksParams> = {
+	pageSize: ONE_PAGE,
+	request: (params, _page, token) => readRequest(params, token),
+	page(response, params) {
+		// The scope: labels of the Label Groups; a label of any other group (or none) is never read, so never removed.
+		const groups = new Set(params.groups);
+		const links = labelsRead(response.body, params.ids)
+			.filter((label) => label.group !== '' && groups.has(label.group))
+			.flatMap((label) => label.ids.map((id) => ({ id, group: label.group, name: label.name })));
+		return { links };
+	},
+};
+
+/** The Link or Unlink params that change one label on some of the item's records. */
+function labelChanges(params: SetLinksParams, keys: string[]): Array<LinkChange<LabelParams>> {
+	return byLabel(keys).map((label) => ({
+		keys: label.keys,
+		params: {
+			labels: [{ group: label.group, name: label.name }],
+			tableName: params.tableName,
+			ids: label.ids,
+			databaseName: params.databaseName,
+			ownerName: params.ownerName,
+			verifyLinks: params.verifyLinks,
+			options: {},
+		},
+	}));
+}
+
+const [linkOperation, unlinkOperation] = [
+	labelOperation('link', {
+		label: 'Link Labels to Records',
+		description: 'Link labels to records of a table (linkLabelsToRecords); already linked pairs give a warning',
+		action: 'Link labels to records',
+	}),
+	labelOperation('unlink', {
+		label: 'Unlink Labels From Records',
+		description: 'Remove labels from records of a table (unlinkLabelsFromRecords); pairs not linked are no error',
+		action: 'Unlink labels from records',
+	}),
+];
+
+const setLinks: SetLinksOperation<SetLinksParams, LabelParams, LabelParams> = {
+	kind: 'reconcile',
+	name: 'setLinks',
+	label: 'Set Labels of Records',
+	description: 'Make the records\' labels of some groups equal to a list: link what is missing, unlink what is extra',
+	action: 'Set the labels of records',
+	properties: [
+		linkField('labels'),
+		linkField('tableName'),
+		linkField('ids'),
+		linkField('databaseName'),
+		linkField('ownerName'),
+		linkField('verifyLinks'),
+		{
+			displayName: 'Label Groups',
+			name: 'groups',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'status, colour',
+			description:
+				'The groups whose labels are set (comma-separated, or an array from an expression): every record gets exactly the Labels of these groups, and labels of other groups stay as they are. Each of the Labels must be of one of these groups.',
+		},
+		optionsCollection(fairCom, { batching: true, extra: reconcileOptionFields }),
+	],
+	schema: setLinksSchema,
+	read: setLinksRead,
+	keyOf: (link) => pairKey(Number(link.id), String(link.group), String(link.name)),
+	wanted: (params) => params.ids.flatMap((id) => params.labels.map((label) => pairKey(id, label.group ?? '', label.name))),
+	wantedField: 'labels',
+	additions: labelChanges,
+	removals: (params, links) => labelChanges(params, links.map((entry) => entry.key)),
+	link: linkOperation,
+	unlink: unlinkOperation,
+	describe: (keys) => byLabel(keys).map(({ group, name, ids }) => ({ group, name, ids })),
+	identity: (params) => ({
+		tableName: params.tableName,
+		ids: params.ids,
+		groups: params.groups,
+		...(params.databaseName ? { databaseName: params.databaseName } : {}),
+		...(params.ownerName ? { ownerName: params.ownerName } : {}),
+	}),
+};
+
+export const fairComOperations = [linkOperation, unlinkOperation, getLinks, setLinks];
