@@ -13,9 +13,8 @@ import { type CredentialJson, sandboxCredentials, webhookNode, type WorkflowJson
 import { importCredentials, importWorkflows, n8nCommandOrThrow } from '../scripts/n8n-cli';
 import { N8N_HOME } from '../scripts/n8n-install';
 import { startN8nServer } from '../scripts/n8n-server';
-import { installPack, packPack } from '../scripts/pack';
+import { installPackage, packedTarballOf, packPackages } from '../scripts/pack';
 import { freePort } from '../scripts/ports';
-import { PACKAGE_NAME } from '../scripts/project';
 import { vendorInfo } from '../scripts/vendors';
 import type { BenchContext } from './common';
 
@@ -48,7 +47,7 @@ function packWorkflow(id: string, path: string, credential: CredentialJson): Wor
 	return chained(id, `Bench ${path}`, path, [
 		{
 			name: 'FairCom',
-			type: `${PACKAGE_NAME}.fairCom`,
+			type: FAIRCOM.nodeType,
 			typeVersion: 1,
 			parameters: { operation: 'link', labels: { label: LABELS }, tableName: TABLE, ids: '={{ $json.body.id }}' },
 			credentials: { [FAIRCOM.credentialType]: { id: credential.id, name: credential.name } },
@@ -84,7 +83,7 @@ export async function confirmInN8n(context: BenchContext, calls: number, firstId
 	try {
 		// A table holding the record ids the calls link (after those the engine runs used).
 		await sandbox.send({ cmd: 'prepareCase', vendor: 'faircom', n: firstId + 3 * calls + 200 });
-		await installPack(userFolder, await packPack());
+		await installPackage(userFolder, packedTarballOf(FAIRCOM.packageName, await packPackages()));
 		const [reused] = sandboxCredentials([FAIRCOM], sandbox.url);
 		const perExecution: CredentialJson = {
 			...reused,

@@ -6,7 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { readPackageJson, ROOT } from './project';
+import { ROOT } from './project';
 import { VENDORS, type VendorInfo } from './vendors';
 
 export const EXAMPLES_DIR = join(ROOT, 'examples');
@@ -14,18 +14,9 @@ const SANDBOX_CREDENTIALS_DIR = join(EXAMPLES_DIR, 'sandbox-credentials');
 /** The AI Agent example: every vendor's node as a tool, with a chat model (no vendor prefix). */
 export const AGENT_EXAMPLE = join(EXAMPLES_DIR, 'ai-agent-links-records.json');
 
-/**
- * The vendors this checkout can run end to end: the node is in package.json, and its examples and
- * sandbox credential exist.
- */
+/** The vendors this checkout can run end to end: their examples and sandbox credential exist. */
 export function presentVendors(): VendorInfo[] {
-	const nodes = readPackageJson().n8n?.nodes ?? [];
-	return VENDORS.filter(
-		(vendor) =>
-			nodes.includes(vendor.nodeFile) &&
-			existsSync(join(SANDBOX_CREDENTIALS_DIR, `${vendor.key}.json`)) &&
-			exampleFiles(vendor).length > 0,
-	);
+	return VENDORS.filter((vendor) => existsSync(join(SANDBOX_CREDENTIALS_DIR, `${vendor.key}.json`)) && exampleFiles(vendor).length > 0);
 }
 
 /** The example workflow files of a vendor: `examples/<key>-*.json`. */

@@ -8,7 +8,6 @@ import { join } from 'node:path';
 
 import { type N8nOptions, spawnN8n } from './n8n-cli';
 import { stopGroup } from './processes';
-import { PACKAGE_NAME } from './project';
 import { VENDORS } from './vendors';
 
 /** The owner account `npm start` sets up (a local, throwaway instance). */
@@ -154,11 +153,11 @@ const PROBLEM = /\b(warn(ing)?|error|deprecat\w*|fail\w*|invalid|unknown|unrecog
 const COLOUR = /\x1b\[[0-9;]*m/g;
 
 /**
- * The lines of an n8n log that name the pack (its package, node types or credential types) and read
+ * The lines of an n8n log that name a vendor package (its name, node types or credential type) and read
  * as a warning or an error: a deprecation n8n prints about a node, a type it cannot load, a failure.
  */
 export function packLogProblems(logFile: string): string[] {
-	const names = [PACKAGE_NAME, ...VENDORS.map((vendor) => vendor.credentialType)];
+	const names = VENDORS.flatMap((vendor) => [vendor.packageName, vendor.credentialType]);
 	return readFileSync(logFile, 'utf8')
 		.replace(COLOUR, '')
 		.split(/\r?\n/)

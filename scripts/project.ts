@@ -1,9 +1,8 @@
-/** Where this checkout is, and its package.json. */
+/** Where this checkout is, and how a package.json reads. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..');
-export const PACKAGE_NAME = 'n8n-nodes-record-links';
 
 export interface PackageJson {
 	name: string;
@@ -12,6 +11,7 @@ export interface PackageJson {
 	[key: string]: unknown;
 }
 
-export function readPackageJson(): PackageJson {
-	return JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as PackageJson;
+/** The package.json of the workspace root, or of one of its packages (`packages/n8n-nodes-devrev`). */
+export function readPackageJson(dir = '.'): PackageJson {
+	return JSON.parse(readFileSync(join(ROOT, dir, 'package.json'), 'utf8')) as PackageJson;
 }

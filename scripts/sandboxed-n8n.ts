@@ -13,7 +13,7 @@ import { startSandbox, type VendorSandbox } from '../test/sandbox';
 import { AGENT_EXAMPLE, type CredentialJson, exampleFiles, EXAMPLES_DIR, presentVendors, readWorkflow, sandboxCredentials } from './examples';
 import { importCredentials, importWorkflows, type N8nOptions } from './n8n-cli';
 import { DEFAULT_OWNER, type N8nServer, setupOwner, startN8nServer } from './n8n-server';
-import { installPack } from './pack';
+import { installPackages } from './pack';
 import { freePort } from './ports';
 import { type VendorInfo } from './vendors';
 
@@ -25,8 +25,8 @@ export function modelCredential(modelUrl: string): CredentialJson {
 
 export interface SandboxedN8nOptions {
 	userFolder: string;
-	/** The packed pack (`packPack()`). */
-	tarball: string;
+	/** The folder of the packed vendor packages (`packPackages()`). */
+	packagesDir: string;
 	port: number;
 	sandboxPort?: number;
 	modelPort?: number;
@@ -77,8 +77,8 @@ export async function startSandboxedN8n(options: SandboxedN8nOptions): Promise<S
 		await stopping;
 	};
 	try {
-		log(`Installing the pack into ${options.userFolder} as a community package`);
-		await installPack(options.userFolder, options.tarball);
+		log(`Installing the vendor packages into ${options.userFolder} as community packages`);
+		await installPackages(options.userFolder, options.packagesDir);
 
 		const sandbox = (started.sandbox = await startSandbox({ host: '127.0.0.1', port: options.sandboxPort ?? 0 }));
 		log(`Vendor sandbox listening on ${sandbox.url}`);

@@ -1,14 +1,16 @@
 // n8n's community-package scan, offline: the analyzer of @n8n/scan-community-package (the code n8n's
-// verification runs) on the source and on the packed tarball, as its CLI does for a published
-// package (which it must download, with its provenance, from npm: not possible before a release).
-// Prints the rules each leg runs; fails on any finding. Needs a built dist/ (`npm run build`).
+// verification runs) on each vendor package's source folder and on its packed tarball, as its CLI
+// does for a published package (which it must download, with its provenance, from npm: not possible
+// before a release). The source leg is the folder the scanner finds for the package name in the
+// attested commit (`findPackageRoot`): packages/n8n-nodes-<vendor>/. Prints the rules each leg runs;
+// fails on any finding. Needs built packages (`npm run build`).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+import { ROOT, vendorPackageDirs } from './workspace.mjs';
+
 const work = mkdtempSync(join(tmpdir(), 'record-links-scan-'));
 // The scanner makes a temp folder when it is loaded and never removes it: make it inside ours.
 process.env.TMPDIR = work;
@@ -68,27 +70,40 @@ async function canaryFails() {
 	return !result.passed && /n8n-nodes-base\/node-param-default-missing/.test(result.details ?? '');
 }
 
-try {
-	if (!(await canaryFails())) throw new Error('The scanner did not report a parameter without a default: are its rules loaded?');
-	const pack = join(work, 'pack');
-	const unpacked = join(work, 'package');
-	mkdirSync(pack);
-	mkdirSync(unpacked);
-	execFileSync('npm', ['pack', '--silent', '--pack-destination', pack], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+/** Scans one package: its source folder, then its tarball as `npm pack` makes it. */
+async function scanPackage(dir) {
+	const packageDir = join(ROOT, dir);
+	const name = dir.split('/').pop();
+	const pack = join(work, name, 'pack');
+	const unpacked = join(work, name, 'package');
+	mkdirSync(pack, { recursive: true });
+	mkdirSync(unpacked, { recursive: true });
+	execFileSync('npm', ['pack', '--silent', '--pack-destination', pack], { cwd: packageDir, stdio: ['ignore', 'ignore', 'inherit'] });
 	const [tarball] = readdirSync(pack);
 	execFileSync('tar', ['-xzf', join(pack, tarball), '-C', unpacked, '--strip-components=1']);
-
-	console.log(`n8n community-package scan (@n8n/scan-community-package analyzer) of ${tarball}:`);
-	const sourcePassed = await scan('source', root, SOURCE_FILE_PATTERNS, [
+	const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
+	const [node] = manifest.n8n.nodes;
+	const [credential] = manifest.n8n.credentials;
+	console.log(`${manifest.name} (${tarball}):`);
+	const sourcePassed = await scan('source', packageDir, SOURCE_FILE_PATTERNS, [
 		['package.json', 'package.json'],
-		['node', 'nodes/DevRev/DevRev.node.ts'],
-		['credential', 'credentials/RecordLinksDevRevApi.credentials.ts'],
+		['node', node.replace(/^dist\//, '').replace(/\.js$/, '.ts')],
+		['credential', credential.replace(/^dist\//, '').replace(/\.js$/, '.ts')],
 	]);
 	const tarballPassed = await scan('tarball', unpacked, TARBALL_FILE_PATTERNS, [
 		['package.json', 'package.json'],
-		['node', 'dist/nodes/DevRev/DevRev.node.js'],
+		['node', node],
 	]);
-	process.exitCode = sourcePassed && tarballPassed ? 0 : 1;
+	return sourcePassed && tarballPassed;
+}
+
+try {
+	if (!(await canaryFails())) throw new Error('The scanner did not report a parameter without a default: are its rules loaded?');
+	console.log('n8n community-package scan (@n8n/scan-community-package analyzer), each package on its source and its tarball:');
+	let passed = true;
+	// One at a time: each leg is an ESLint run on both cores.
+	for (const dir of vendorPackageDirs()) passed = (await scanPackage(dir)) && passed;
+	process.exitCode = passed ? 0 : 1;
 } finally {
 	rmSync(work, { recursive: true, force: true });
 }

@@ -21,7 +21,7 @@ import { hashOf, readWorkflow } from './examples';
 import { importWorkflows } from './n8n-cli';
 import { DEFAULT_N8N_VERSION, ensureN8n, N8N_VERSION } from './n8n-install';
 import { DEFAULT_OWNER, login } from './n8n-server';
-import { buildPack, packPack } from './pack';
+import { buildPackages, packPackages } from './pack';
 import { stopAllN8n } from './processes';
 import { ROOT } from './project';
 import { type SandboxedN8n, startSandboxedN8n } from './sandboxed-n8n';
@@ -87,14 +87,14 @@ async function main(): Promise<void> {
 	const sandboxPort = option('--sandbox-port', 'SANDBOX_PORT', 0);
 	await assertPortFree(port, 'n8n');
 
-	step('Building the pack');
-	await buildPack();
+	step('Building the five vendor packages');
+	await buildPackages();
 	await ensureN8n((line) => step(line));
 
 	mkdirSync(USER_FOLDER, { recursive: true });
 	running = await startSandboxedN8n({
 		userFolder: USER_FOLDER,
-		tarball: await packPack(),
+		packagesDir: await packPackages(),
 		port,
 		sandboxPort,
 		log: step,

@@ -18,7 +18,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from '
 import { join } from 'node:path';
 
 import { ensureVerdaccio } from '../test/e2e/registry';
-import { buildPack, packPack } from './pack';
+import { buildPackages, packPackages } from './pack';
 import { npmCommand } from './processes';
 import { ROOT } from './project';
 
@@ -172,12 +172,12 @@ async function main(): Promise<void> {
 
 	// Installs that need nothing start at once, beside the build.
 	for (const leg of legs) if (leg.install && ready(leg)) start(leg);
-	say('building and packing the pack once for every leg');
+	say('building and packing the vendor packages once for every leg');
 	const buildStarted = Date.now();
-	await buildPack();
-	baseEnv.RECORD_LINKS_PACKAGE_TGZ = await packPack();
+	await buildPackages();
+	baseEnv.RECORD_LINKS_PACKAGES_DIR = await packPackages();
 	await ensureVerdaccio(say);
-	say(`built and packed in ${seconds(buildStarted)}s: ${baseEnv.RECORD_LINKS_PACKAGE_TGZ}`);
+	say(`built and packed in ${seconds(buildStarted)}s: ${baseEnv.RECORD_LINKS_PACKAGES_DIR}`);
 
 	for (;;) {
 		for (const leg of waiting()) {

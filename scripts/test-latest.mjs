@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 
 import { ensureNode24, installInto, NODE_24_HEADERS, VERSIONS_FILE } from './latest/node.mjs';
 import { workflowValuesUsed } from './pack-api.mjs';
+import { vendorPackageDirs } from './workspace.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cache = join(root, '.cache', 'latest');
@@ -208,7 +209,8 @@ if (prepareOnly) {
 	process.exit(0);
 }
 
-// 5. The built pack (same dist/ as the first leg); built only when missing or older than its sources.
+// 5. The built packages (the same dist/ folders as the first leg); built only when one is missing or
+//    older than the sources (a rebuild under another leg's running tests would pull files from under it).
 function newestMtime(path) {
 	if (!existsSync(path)) return 0;
 	const stat = statSync(path);
@@ -220,19 +222,25 @@ function oldestMtime(path) {
 	if (!stat.isDirectory()) return stat.mtimeMs;
 	return Math.min(Infinity, ...readdirSync(path).map((entry) => oldestMtime(join(path, entry))));
 }
-const sources = ['nodes', 'credentials', 'icons', 'tsconfig.json', 'scripts/build.mjs'].map((p) => join(root, p));
-const dist = join(root, 'dist');
-const builtAt = existsSync(dist) ? oldestMtime(dist) : 0; // Infinity when dist/ is empty
+const packageDirs = vendorPackageDirs().map((dir) => join(root, dir));
+const sources = [
+	...packageDirs.flatMap((dir) => ['nodes', 'credentials', 'icons', 'package.json'].map((part) => join(dir, part))),
+	join(root, 'packages', 'engine', 'src'),
+	join(root, 'scripts', 'build.mjs'),
+];
+const dists = packageDirs.map((dir) => join(dir, 'dist'));
+// Infinity when a dist/ is empty
+const builtAt = Math.min(...dists.map((dist) => (existsSync(dist) ? oldestMtime(dist) : 0)));
 if (!Number.isFinite(builtAt) || Math.max(...sources.map(newestMtime)) > builtAt) {
-	log('building the pack (dist/ is missing or older than its sources) …');
+	log('building the packages (a dist/ is missing or older than its sources) …');
 	if (run(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root }) !== 0) fail('build failed');
 } else {
-	log('dist/ is up to date');
+	log('every dist/ is up to date');
 }
 
 // 6. Every n8n-workflow value the built pack uses exists in the leg's n8n-workflow (catches removed
 //    exports even on code paths the tests do not reach, e.g. retries and pacing).
-const used = workflowValuesUsed(dist);
+const used = workflowValuesUsed(dists);
 const listing = spawnSync(node24, ['-e', 'console.log(JSON.stringify(Object.keys(require("n8n-workflow"))))'], {
 	cwd: legDir,
 	encoding: 'utf8',
@@ -244,7 +252,7 @@ const missing = [...used.keys()].filter((name) => !exported.includes(name));
 for (const name of missing) {
 	console.error(`[test:latest] n8n-workflow ${pins['n8n-workflow']} does not export "${name}", used by ${[...used.get(name)].join(', ')}`);
 }
-log(`API check: the pack uses ${used.size} n8n-workflow exports, ${missing.length} missing on this line`);
+log(`API check: the packages use ${used.size} n8n-workflow exports, ${missing.length} missing on this line`);
 
 // 7. Type-check the shipped code (nodes/, credentials/) against the leg's type definitions. (Tests and
 //    harness are type-checked on the first leg; on this one they are run.)
@@ -260,10 +268,10 @@ const tsconfig = {
 			]),
 		),
 	},
-	include: ['../../credentials/**/*.ts', '../../nodes/**/*.ts'],
+	include: ['../../packages/*/credentials/**/*.ts', '../../packages/*/nodes/**/*.ts', '../../packages/engine/src/**/*.ts'],
 };
 writeFileSync(join(cache, 'tsconfig.json'), `${JSON.stringify(tsconfig, null, '\t')}\n`);
-log(`type-checking nodes/ and credentials/ against n8n-workflow ${pins['n8n-workflow']} types …`);
+log(`type-checking the packages' sources against n8n-workflow ${pins['n8n-workflow']} types …`);
 const typecheck = run(node24, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', join(cache, 'tsconfig.json')], {
 	cwd: root,
 });

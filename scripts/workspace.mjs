@@ -53,7 +53,7 @@ export function expectedManifest(dir) {
 		keywords,
 		...Object.fromEntries(SHARED_FIELDS.map((field) => [field, root[field]])),
 		repository: { ...root.repository, directory: dir },
-		files: ['dist'],
+		files: ['dist', 'CHANGELOG.md'],
 		n8n: { n8nNodesApiVersion: 1, strict: true, credentials, nodes },
 		peerDependencies: { 'n8n-workflow': '*' },
 		devDependencies: { [ENGINE_PACKAGE]: readJson(join(PACKAGES, 'engine', 'package.json')).version },

@@ -9,7 +9,6 @@ import { join } from 'node:path';
 
 import { AGENT_EXAMPLE, presentVendors, readWorkflow, sandboxCredentials } from '../../scripts/examples';
 import { successfulOutput } from '../../scripts/n8n-rest';
-import { PACKAGE_NAME } from '../../scripts/project';
 import { type VendorKey, VENDORS } from '../../scripts/vendors';
 import { modelCredential } from '../../scripts/sandboxed-n8n';
 import { AGENT_EXAMPLE_LINKS, AGENT_EXAMPLE_PLAN, AGENT_EXAMPLE_ROUNDS } from '../model/agent-example';
@@ -93,7 +92,7 @@ afterAll(async () => {
 
 test('the example hands every node of the pack to the agent as a tool', () => {
 	const toolTypes = new Set(workflow.nodes.filter((node) => node.type.endsWith('Tool')).map((node) => node.type));
-	expect([...toolTypes].sort()).toEqual(VENDORS.map((vendor) => `${PACKAGE_NAME}.${vendor.node}Tool`).sort());
+	expect([...toolTypes].sort()).toEqual(VENDORS.map((vendor) => `${vendor.nodeType}Tool`).sort());
 });
 
 test('the agent links exactly the records asked for, reads one back, and gets one readable result per call, without secrets', async () => {

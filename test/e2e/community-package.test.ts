@@ -1,7 +1,7 @@
 /**
- * The pack loads in real n8n as a community package: `n8n start` with the pack unpacked into the
- * user folder's `.n8n/nodes` lists every node as `n8n-nodes-record-links.<node>` and every
- * credential, and serves their icons; and every n8n-workflow value the pack uses exists in that n8n.
+ * The five vendor packages load in real n8n as community packages: `n8n start` with each unpacked
+ * into the user folder's `.n8n/nodes` lists every node as `<package>.<node>` and every credential,
+ * and serves their icons; and every n8n-workflow value the packages use exists in that n8n.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { N8N_HOME, N8N_NODE } from '../../scripts/n8n-install';
 import { N8nRestClient } from '../../scripts/n8n-rest';
 import { type N8nServer, packLogProblems, startN8nServer } from '../../scripts/n8n-server';
-import { installPack } from '../../scripts/pack';
+import { installPackages } from '../../scripts/pack';
 import { freePort } from '../../scripts/ports';
-import { PACKAGE_NAME, readPackageJson, ROOT } from '../../scripts/project';
+import { readPackageJson, ROOT } from '../../scripts/project';
 import { VENDORS } from '../../scripts/vendors';
 
 interface TypeDescription {
@@ -26,8 +26,9 @@ let userFolder: string;
 let server: N8nServer;
 let client: N8nRestClient;
 
-const manifest = readPackageJson().n8n ?? {};
-const packVendors = VENDORS.filter((vendor) => manifest.nodes?.includes(vendor.nodeFile));
+const PACKAGE_NAMES = VENDORS.map((vendor) => vendor.packageName);
+/** The package a node or credential type's icon URL (`icons/<package>/dist/icons/…`) belongs to. */
+const iconPackage = (url: string) => PACKAGE_NAMES.find((name) => url.startsWith(`icons/${name}/`));
 
 async function getJson<T>(path: string): Promise<T> {
 	const response = await client.fetch(path);
@@ -35,11 +36,12 @@ async function getJson<T>(path: string): Promise<T> {
 	return (await response.json()) as T;
 }
 
-async function expectIcons(description: TypeDescription): Promise<void> {
+/** The type's light and dark icons are served from its own vendor's package. */
+async function expectIcons(description: TypeDescription, packageName: string): Promise<void> {
 	const { iconUrl } = description;
 	expect(iconUrl).toEqual({ light: expect.any(String), dark: expect.any(String) });
 	for (const url of Object.values(iconUrl as Record<string, string>)) {
-		expect(url.startsWith(`icons/${PACKAGE_NAME}/`)).toBe(true);
+		expect({ url, package: iconPackage(url) }).toEqual({ url, package: packageName });
 		const response = await client.fetch(`/${url}`);
 		expect({ url, status: response.status }).toEqual({ url, status: 200 });
 		expect(await response.text()).toMatch(/<svg[\s>]/);
@@ -47,10 +49,9 @@ async function expectIcons(description: TypeDescription): Promise<void> {
 }
 
 beforeAll(async () => {
-	const tarball = process.env.RECORD_LINKS_PACKAGE_TGZ;
-	if (!tarball) throw new Error('Run the e2e tests with `npm run test:e2e` (its global setup packs the pack)');
+	if (!process.env.RECORD_LINKS_PACKAGES_DIR) throw new Error('Run the e2e tests with `npm run test:e2e` (its global setup packs the packages)');
 	userFolder = mkdtempSync(join(tmpdir(), 'record-links-e2e-'));
-	await installPack(userFolder, tarball);
+	expect((await installPackages(userFolder)).sort()).toEqual([...PACKAGE_NAMES].sort());
 	server = await startN8nServer({ userFolder, port: await freePort(), brokerPort: await freePort() });
 	client = await N8nRestClient.asOwner(server);
 }, 300_000);
@@ -60,31 +61,39 @@ afterAll(async () => {
 	if (userFolder) rmSync(userFolder, { recursive: true, force: true });
 });
 
-test('the pack declares all five vendor nodes and credentials', () => {
-	expect(manifest.nodes?.slice().sort()).toEqual(VENDORS.map((vendor) => vendor.nodeFile).sort());
-	expect(manifest.credentials?.length).toBe(VENDORS.length);
+test('each vendor package declares its one node and one credential', () => {
+	for (const vendor of VENDORS) {
+		const { n8n } = readPackageJson(vendor.packageDir);
+		expect({ package: vendor.packageName, nodes: n8n?.nodes, credentials: n8n?.credentials }).toEqual({
+			package: vendor.packageName,
+			nodes: [vendor.nodeFile],
+			credentials: [vendor.credentialFile],
+		});
+	}
 });
 
-test('n8n lists every node of the pack as n8n-nodes-record-links.<node> (and its tool), with its icons', async () => {
+test('n8n lists every node as <package>.<node> (and its tool), with its icons', async () => {
 	const nodes = await getJson<TypeDescription[]>('/types/nodes.json');
-	const ours = nodes.filter((node) => node.name.startsWith(`${PACKAGE_NAME}.`));
+	const ours = nodes.filter((node) => PACKAGE_NAMES.some((name) => node.name.startsWith(`${name}.`)));
 	// Each node also comes as an AI Agent tool (`usableAsTool`): `<node>Tool`.
-	const expected = packVendors.flatMap((vendor) => [`${PACKAGE_NAME}.${vendor.node}`, `${PACKAGE_NAME}.${vendor.node}Tool`]);
+	const expected = VENDORS.flatMap((vendor) => [vendor.nodeType, `${vendor.nodeType}Tool`]);
 	expect(ours.map((node) => node.name).sort()).toEqual(expected.sort());
-	for (const node of ours) await expectIcons(node);
+	for (const vendor of VENDORS) {
+		for (const node of ours.filter((type) => type.name.startsWith(`${vendor.packageName}.`))) await expectIcons(node, vendor.packageName);
+	}
 });
 
-test('n8n lists every credential of the pack, with its icons', async () => {
+test('n8n lists every credential, with its icons from its vendor package', async () => {
 	const credentials = await getJson<TypeDescription[]>('/types/credentials.json');
-	const names = packVendors.map((vendor) => vendor.credentialType);
+	const names = VENDORS.map((vendor) => vendor.credentialType);
 	const ours = credentials.filter((credential) => names.includes(credential.name));
 	expect(ours.map((credential) => credential.name).sort()).toEqual([...names].sort());
-	for (const credential of ours) await expectIcons(credential);
+	for (const vendor of VENDORS) await expectIcons(ours.find((credential) => credential.name === vendor.credentialType)!, vendor.packageName);
 });
 
-test('no credential type of the pack takes a name n8n already uses (n8n keys credential types by name across packages)', async () => {
+test('no credential type takes a name n8n already uses (n8n keys credential types by name across packages)', async () => {
 	const credentials = await getJson<TypeDescription[]>('/types/credentials.json');
-	const names = packVendors.map((vendor) => vendor.credentialType);
+	const names = VENDORS.map((vendor) => vendor.credentialType);
 	// Each name is listed once: a second package with the same name would have replaced or been replaced.
 	expect(credentials.filter((credential) => names.includes(credential.name)).length).toBe(names.length);
 	const builtIn = credentials.filter((credential) => !names.includes(credential.name)).map((credential) => credential.name);
@@ -92,15 +101,15 @@ test('no credential type of the pack takes a name n8n already uses (n8n keys cre
 	expect(names.filter((name) => builtIn.includes(name))).toEqual([]);
 });
 
-test('every n8n-workflow value the pack uses exists in the n8n-workflow of this n8n', () => {
+test('every n8n-workflow value the packages use exists in the n8n-workflow of this n8n', () => {
 	// Also the values on code paths the other tests do not reach (retries, pacing).
 	const check = spawnSync(N8N_NODE, [join(ROOT, 'scripts', 'pack-api.mjs'), join(N8N_HOME, 'node_modules', 'n8n')], {
 		encoding: 'utf8',
 	});
 	expect({ status: check.status, missing: check.stderr.trim() }).toEqual({ status: 0, missing: '' });
-	expect(check.stdout).toMatch(/the pack uses \d+ exports, 0 missing/);
+	expect(check.stdout).toMatch(/the packages use \d+ exports, 0 missing/);
 });
 
-test("n8n's log holds no warning or error about the pack", () => {
+test("n8n's log holds no warning or error about the packages", () => {
 	expect(packLogProblems(server.logFile)).toEqual([]);
 });

@@ -1,7 +1,8 @@
 /**
- * Installed the way users install: the packed pack is published to a local npm registry, and n8n's
- * own community-package installer (the REST API behind *Settings → Community Nodes*) installs it,
- * updates it to a newer version and uninstalls it.
+ * Installed the way users install: the five packed vendor packages are published to a local npm
+ * registry, and n8n's own community-package installer (the REST API behind *Settings → Community
+ * Nodes*) installs DevRev's package alone, updates it to a newer version and uninstalls it. Alone, it
+ * loads and runs with none of the other four installed: no package depends on another.
  *
  * Pointing the installer at a registry: n8n 2.8.4 runs `npm pack <name>@<version>` and `npm install`
  * with `--registry=<N8N_COMMUNITY_PACKAGES_REGISTRY>` on the command line (so no npmrc or
@@ -22,7 +23,8 @@ import { N8nRestClient } from '../../scripts/n8n-rest';
 import { type N8nServer, packLogProblems, startN8nServer } from '../../scripts/n8n-server';
 import { freePort } from '../../scripts/ports';
 import { run } from '../../scripts/processes';
-import { PACKAGE_NAME, readPackageJson } from '../../scripts/project';
+import { packedTarballOf, packedTarballs } from '../../scripts/pack';
+import { readPackageJson } from '../../scripts/project';
 import { vendorInfo, VENDORS } from '../../scripts/vendors';
 import { startSandbox, type VendorSandbox } from '../sandbox';
 import { type LocalRegistry, startRegistry } from './registry';
@@ -41,8 +43,8 @@ interface InstalledPackage {
 
 const devRev = vendorInfo('devrev');
 const devRevCase = vendorCase('devrev');
-const packVendors = VENDORS.filter((vendor) => readPackageJson().n8n?.nodes?.includes(vendor.nodeFile));
-const packNodeTypes = packVendors.map((vendor) => `${PACKAGE_NAME}.${vendor.node}`).sort();
+const PACKAGE_NAME = devRev.packageName;
+const packNodeTypes = [devRev.nodeType];
 
 let registry: LocalRegistry;
 let sandbox: VendorSandbox;
@@ -68,7 +70,7 @@ async function timed<T>(label: string, action: () => Promise<T>): Promise<T> {
 	}
 }
 
-/** The pack's node types n8n lists (its node types file is rewritten after each change: wait for it). */
+/** The node types of any vendor package n8n lists (its node types file is rewritten after each change: wait for it). */
 async function listedPackNodeTypes(expected: string[]): Promise<string[]> {
 	const deadline = Date.now() + 15_000;
 	let names: string[] = [];
@@ -76,7 +78,10 @@ async function listedPackNodeTypes(expected: string[]): Promise<string[]> {
 		const response = await client.fetch('/types/nodes.json');
 		try {
 			const nodes = (await response.json()) as Array<{ name: string }>;
-			names = nodes.map((node) => node.name).filter((name) => name.startsWith(`${PACKAGE_NAME}.`) && !name.endsWith('Tool')).sort();
+			names = nodes
+				.map((node) => node.name)
+				.filter((name) => VENDORS.some((vendor) => name.startsWith(`${vendor.packageName}.`)) && !name.endsWith('Tool'))
+				.sort();
 			if (JSON.stringify(names) === JSON.stringify(expected)) break;
 		} catch {
 			// being rewritten
@@ -115,7 +120,7 @@ async function linkThroughWorkflow(sourceDisplayId: string, targetDisplayId: str
 	return JSON.parse(text);
 }
 
-/** Publishes the pack again as NEWER_VERSION: the same files, only the version differs. */
+/** Publishes DevRev's package again as NEWER_VERSION: the same files, only the version differs. */
 async function publishNewerVersion(tarball: string): Promise<void> {
 	const dir = join(scratch, 'newer');
 	mkdirSync(dir);
@@ -127,14 +132,15 @@ async function publishNewerVersion(tarball: string): Promise<void> {
 }
 
 beforeAll(async () => {
-	const tarball = process.env.RECORD_LINKS_PACKAGE_TGZ;
-	if (!tarball) throw new Error('Run the e2e tests with `npm run test:e2e` (its global setup packs the pack)');
+	if (!process.env.RECORD_LINKS_PACKAGES_DIR) throw new Error('Run the e2e tests with `npm run test:e2e` (its global setup packs the packages)');
 	scratch = mkdtempSync(join(tmpdir(), 'record-links-registry-e2e-'));
 	userFolder = join(scratch, 'n8n');
 	mkdirSync(userFolder);
 	sandbox = await startSandbox();
 	registry = await startRegistry(await freePort());
-	await timed('publish 1.0.0 to the local registry', async () => await registry.publish(tarball));
+	await timed('publish the five packages to the local registry', async () => {
+		for (const tarball of packedTarballs()) await registry.publish(tarball);
+	});
 	server = await startN8nServer({
 		userFolder,
 		port: await freePort(),
@@ -168,7 +174,7 @@ test('without the custom-registry license feature, n8n refuses to install from a
 	expect(installedManifest()).toBeUndefined();
 });
 
-test('n8n installs the pack from the registry (POST /rest/community-packages) and lists its nodes', async () => {
+test("n8n installs DevRev's package alone from the registry (POST /rest/community-packages) and lists its node and credential only", async () => {
 	// The license feature a custom registry needs, through n8n's test mode (see the top of this file).
 	const feature = await fetch(`${server.url}/rest/e2e/feature`, {
 		method: 'PATCH',
@@ -177,7 +183,7 @@ test('n8n installs the pack from the registry (POST /rest/community-packages) an
 	});
 	expect(feature.status).toBe(200);
 	expect(await rest<InstalledPackage[]>('GET', '/community-packages')).toEqual([]);
-	const version = readPackageJson().version;
+	const { version } = readPackageJson(devRev.packageDir);
 
 	const installed = await timed('install (POST)', async () => await rest<InstalledPackage>('POST', '/community-packages', { name: PACKAGE_NAME }));
 
@@ -187,11 +193,11 @@ test('n8n installs the pack from the registry (POST /rest/community-packages) an
 	expect(installedManifest()?.version).toBe(version);
 	expect(await listedPackNodeTypes(packNodeTypes)).toEqual(packNodeTypes);
 	const credentialTypes = (await (await client.fetch('/types/credentials.json')).json()) as Array<{ name: string }>;
-	const packCredentialTypes = packVendors.map((vendor) => vendor.credentialType);
-	expect(credentialTypes.map((type) => type.name).filter((name) => packCredentialTypes.includes(name)).sort()).toEqual([...packCredentialTypes].sort());
+	const ourCredentialTypes = VENDORS.map((vendor) => vendor.credentialType);
+	expect(credentialTypes.map((type) => type.name).filter((name) => ourCredentialTypes.includes(name))).toEqual([devRev.credentialType]);
 });
 
-test('a credential and an active workflow of the pack work (created through the REST API)', async () => {
+test('a credential and an active workflow of the package work (created through the REST API)', async () => {
 	const [credential] = sandboxCredentials([devRev], sandbox.url);
 	credentialId = (await rest<{ id: string }>('POST', '/credentials', { name: credential.name, type: credential.type, data: credential.data })).id;
 	const workflow = await rest<{ id: string; versionId: string }>('POST', '/workflows', {
@@ -201,7 +207,7 @@ test('a credential and an active workflow of the pack work (created through the 
 			{
 				id: '9c2d4e6f-8a1b-4c3d-9e5f-7a1b3c5d7e9f',
 				name: 'DevRev',
-				type: `${PACKAGE_NAME}.devRev`,
+				type: devRev.nodeType,
 				typeVersion: 1,
 				position: [220, 0],
 				parameters: { operation: 'link', linkType: 'is_related_to', source: '={{ $json.body.source }}', target: '={{ $json.body.target }}', options: {} },
@@ -221,7 +227,7 @@ test('a credential and an active workflow of the pack work (created through the 
 });
 
 test(`an update to ${NEWER_VERSION} (PATCH /rest/community-packages) installs over it and keeps the credential and the workflow`, async () => {
-	await timed(`publish ${NEWER_VERSION} to the local registry`, async () => await publishNewerVersion(process.env.RECORD_LINKS_PACKAGE_TGZ!));
+	await timed(`publish ${NEWER_VERSION} to the local registry`, async () => await publishNewerVersion(packedTarballOf(PACKAGE_NAME)));
 	const [listed] = await rest<InstalledPackage[]>('GET', '/community-packages');
 	expect(listed.updateAvailable).toBe(NEWER_VERSION);
 
@@ -238,7 +244,7 @@ test(`an update to ${NEWER_VERSION} (PATCH /rest/community-packages) installs ov
 	expect({ id: credential.id, name: credential.name, type: credential.type }).toEqual({ id: credentialId, name: 'DevRev account', type: devRev.credentialType });
 	const workflow = await rest<{ active: boolean; nodes: Array<{ type: string }> }>('GET', `/workflows/${workflowId}`);
 	expect(workflow.active).toBe(true);
-	expect(workflow.nodes.map((node) => node.type)).toContain(`${PACKAGE_NAME}.devRev`);
+	expect(workflow.nodes.map((node) => node.type)).toContain(devRev.nodeType);
 
 	const output = await linkThroughWorkflow('ISS-23', 'TKT-24');
 
@@ -247,13 +253,13 @@ test(`an update to ${NEWER_VERSION} (PATCH /rest/community-packages) installs ov
 });
 
 // Before the uninstall, after which n8n rightly reports the saved workflow's node type as missing.
-test("n8n's log holds no warning or error about the pack through install, a run and the update", () => {
+test("n8n's log holds no warning or error about the package through install, a run and the update", () => {
 	// The first test's refusal, logged as n8n's error, is the one expected.
 	const refusal = /does not allow for feat:communityNodes:customRegistry/;
 	expect(packLogProblems(server.logFile).filter((line) => !refusal.test(line))).toEqual([]);
 });
 
-test('uninstall (DELETE /rest/community-packages) removes the pack and its nodes', async () => {
+test('uninstall (DELETE /rest/community-packages) removes the package and its node', async () => {
 	await timed('uninstall (DELETE)', async () => await rest('DELETE', `/community-packages?name=${encodeURIComponent(PACKAGE_NAME)}`));
 
 	expect(await rest<InstalledPackage[]>('GET', '/community-packages')).toEqual([]);

@@ -12,7 +12,7 @@ import type { CredentialJson, WorkflowJson } from '../../scripts/examples';
 import { importCredentials, importWorkflows } from '../../scripts/n8n-cli';
 import { N8nRestClient, type WorkflowRun } from '../../scripts/n8n-rest';
 import { type N8nServer, startN8nServer } from '../../scripts/n8n-server';
-import { installPack } from '../../scripts/pack';
+import { installPackages } from '../../scripts/pack';
 import { freePort } from '../../scripts/ports';
 
 export interface RunningN8n {
@@ -22,8 +22,7 @@ export interface RunningN8n {
 }
 
 export async function startRunningN8n(name: string, credentials: CredentialJson[], workflows: WorkflowJson[]): Promise<RunningN8n> {
-	const tarball = process.env.RECORD_LINKS_PACKAGE_TGZ;
-	if (!tarball) throw new Error('Run the e2e tests with `npm run test:e2e` (its global setup packs the pack)');
+	if (!process.env.RECORD_LINKS_PACKAGES_DIR) throw new Error('Run the e2e tests with `npm run test:e2e` (its global setup packs the packages)');
 	const userFolder = mkdtempSync(join(tmpdir(), `record-links-${name}-`));
 	let server: N8nServer | undefined;
 	const stop = async () => {
@@ -31,7 +30,7 @@ export async function startRunningN8n(name: string, credentials: CredentialJson[
 		rmSync(userFolder, { recursive: true, force: true });
 	};
 	try {
-		await installPack(userFolder, tarball);
+		await installPackages(userFolder);
 		const cli = { userFolder, brokerPort: await freePort() };
 		await importCredentials(credentials, cli);
 		await importWorkflows(workflows, cli);

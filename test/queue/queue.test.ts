@@ -16,7 +16,7 @@ import { exampleFiles, presentVendors, readWorkflow, sandboxCredentials, webhook
 import { activateWorkflow, importCredentials, importWorkflows, type N8nOptions } from '../../scripts/n8n-cli';
 import { nodeOutput, parseStoredRunData, type RunData } from '../../scripts/n8n-rest';
 import { type N8nServer, startN8nServer, startN8nWorker } from '../../scripts/n8n-server';
-import { installPack } from '../../scripts/pack';
+import { installPackages } from '../../scripts/pack';
 import { freePort } from '../../scripts/ports';
 import { killGroup } from '../../scripts/processes';
 import { type Postgres, type Service, startPostgres, startRedis } from '../../scripts/queue-services';
@@ -114,11 +114,11 @@ function report(line: string): void {
 	process.stdout.write(`[queue] ${line}\n`);
 }
 
-/** A fresh n8n user folder with the pack installed (each process: its own, like its own machine). */
+/** A fresh n8n user folder with the vendor packages installed (each process: its own, like its own machine). */
 async function userFolder(name: string): Promise<string> {
 	const folder = join(root, name);
 	mkdirSync(folder);
-	await installPack(folder, process.env.RECORD_LINKS_PACKAGE_TGZ!);
+	await installPackages(folder);
 	return folder;
 }
 
@@ -266,8 +266,7 @@ const openFairComSessions = () => [...sandbox.state.faircom.sessions.values()].f
 const count = (vendor: string, path: string | RegExp) => sandbox.requestsFor(vendor, path).length;
 
 beforeAll(async () => {
-	const tarball = process.env.RECORD_LINKS_PACKAGE_TGZ;
-	if (!tarball) throw new Error('Run the queue tests with `npm run test:queue` (its global setup packs the pack)');
+	if (!process.env.RECORD_LINKS_PACKAGES_DIR) throw new Error('Run the queue tests with `npm run test:queue` (its global setup packs the packages)');
 	root = mkdtempSync(join(tmpdir(), 'record-links-queue-'));
 	sandbox = await startSandbox();
 	redis = await startRedis();

@@ -16,7 +16,7 @@ import type { Locator, Page } from 'playwright-core';
 import { AGENT_EXAMPLE, readWorkflow } from '../../scripts/examples';
 import { DEFAULT_N8N_VERSION, N8N_SHOWS_CREDENTIAL_TEST_RULES, N8N_VERSION } from '../../scripts/n8n-install';
 import { freePort } from '../../scripts/ports';
-import { PACKAGE_NAME, ROOT } from '../../scripts/project';
+import { ROOT } from '../../scripts/project';
 import { type VendorKey, vendorInfo, VENDORS } from '../../scripts/vendors';
 import { packLogProblems } from '../../scripts/n8n-server';
 import { type SandboxedN8n, startSandboxedN8n } from '../../scripts/sandboxed-n8n';
@@ -228,18 +228,19 @@ function refusalShown(credentialType: string): string {
 	return N8N_SHOWS_CREDENTIAL_TEST_RULES && rule ? rule.properties.message : 'Authorization failed - please check your credentials';
 }
 
-const uiCases: UiCase[] = VENDORS.map(({ key, credentialType }) => ({
+const uiCases: Array<UiCase & { packageName: string }> = VENDORS.map(({ key, credentialType, packageName }) => ({
 	vendor: vendorCase(key),
+	packageName,
 	name: nodeDescription(key).displayName,
 	wrongSecretReason: refusalShown(credentialType),
 	...uiRows[key],
 }));
 
 beforeAll(async () => {
-	const tarball = process.env.RECORD_LINKS_PACKAGE_TGZ;
-	if (!tarball) throw new Error('Run the browser tests with `npm run test:ui` (its global setup packs the pack)');
+	const packagesDir = process.env.RECORD_LINKS_PACKAGES_DIR;
+	if (!packagesDir) throw new Error('Run the browser tests with `npm run test:ui` (its global setup packs the packages)');
 	userFolder = mkdtempSync(join(tmpdir(), 'record-links-ui-'));
-	running = await startSandboxedN8n({ userFolder, tarball, port: await freePort() });
+	running = await startSandboxedN8n({ userFolder, packagesDir, port: await freePort() });
 	editor = await openEditor(running.n8n.url);
 }, 300_000);
 
@@ -275,7 +276,8 @@ describe.each(uiCases)('$name', (uiCase) => {
 		await item.first().waitFor();
 		expect(await item.count()).toBe(1);
 		const icon = item.locator('img').first();
-		expect(await icon.getAttribute('src')).toMatch(new RegExp(`/icons/${PACKAGE_NAME}/dist/icons/[a-z]+\\.svg$`));
+		// Served from the vendor's own package.
+		expect(await icon.getAttribute('src')).toMatch(new RegExp(`/icons/${uiCase.packageName}/dist/icons/${uiCase.vendor.key}\\.svg$`));
 		// The icon loaded (n8n served it), and it is drawn at a visible size.
 		await waitUntil(async () => (await icon.evaluate((image) => (image as HTMLImageElement).naturalWidth)) > 0, 'the icon loads');
 		expect((await icon.boundingBox())?.width).toBeGreaterThan(10);

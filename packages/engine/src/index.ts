@@ -29,5 +29,5 @@ export type {
 	VendorRequest,
 	VendorResponse,
 } from './types';
-export { isUuid, optionalText, pathSegment, requiredText, textList, uuid } from './validation';
+export { hasControlCharacter, isUuid, optionalText, pathSegment, requiredText, textList, uuid } from './validation';
 export { bareToken, refusedCredentialRule, withApiRoot, withHeaders } from './auth';

@@ -3,13 +3,22 @@ import { z } from 'zod';
 /** Shared field rules, so every vendor words the same problem the same way. */
 
 /** A required, trimmed, single-line text value (ids, names). */
+/** Whether a text holds a line break or another control character (U+0000–U+001F, U+007F). */
+export function hasControlCharacter(value: string): boolean {
+	for (let index = 0; index < value.length; index++) {
+		const code = value.charCodeAt(index);
+		if (code < 0x20 || code === 0x7f) return true;
+	}
+	return false;
+}
+
 export function requiredText(maxLength = 512) {
 	return z
 		.string({ invalid_type_error: 'must be text' })
 		.trim()
 		.min(1, 'must not be empty')
 		.max(maxLength, `must be at most ${maxLength} characters`)
-		.refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'must not contain line breaks or control characters');
+		.refine((value) => !hasControlCharacter(value), 'must not contain line breaks or control characters');
 }
 
 /** An optional text value: empty means "not set". */

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 
 import { executeLinkNode, linkNodeDescription, operationSubtitle } from '@record-links/engine';
 import { dataGolMethods } from './methods';
-import { dataGolOperations } from './operations';
+import { dataGolOperations } from './actions';
 import { dataGol } from './vendor';
 
 export class DataGol implements INodeType {

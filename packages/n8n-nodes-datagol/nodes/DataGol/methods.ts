@@ -1,8 +1,6 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
-import type { FollowUp } from '@record-links/engine';
-import { arrayIn, currentText, isObject, listFromVendor, listProblem, searchItems, textField } from '@record-links/engine';
-import { isUuid } from '@record-links/engine';
+import { arrayIn, currentText, type FollowUp, isObject, isUuid, listFromVendor, listProblem, searchItems, textField } from '@record-links/engine';
 import { dataGol } from './vendor';
 
 /**

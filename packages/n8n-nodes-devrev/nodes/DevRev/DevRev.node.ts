@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import { executeLinkNode, linkNodeDescription, operationSubtitle } from '@record-links/engine';
-import { devRevOperations } from './operations';
+import { devRevOperations } from './actions';
 import { devRev } from './vendor';
 
 export class DevRev implements INodeType {

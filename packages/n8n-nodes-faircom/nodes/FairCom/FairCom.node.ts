@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 
 import { executeLinkNode, linkNodeDescription, operationSubtitle } from '@record-links/engine';
 import { fairComMethods } from './methods';
-import { fairComOperations } from './operations';
+import { fairComOperations } from './actions';
 import { fairCom } from './vendor';
 
 export class FairCom implements INodeType {

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 
 import { executeLinkNode, linkNodeDescription, operationSubtitle } from '@record-links/engine';
 import { tulipMethods } from './methods';
-import { tulipOperations } from './operations';
+import { tulipOperations } from './actions';
 import { tulip } from './vendor';
 
 export class Tulip implements INodeType {

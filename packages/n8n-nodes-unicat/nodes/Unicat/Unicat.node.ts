@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import { executeLinkNode, linkNodeDescription, operationSubtitle } from '@record-links/engine';
-import { unicatOperations } from './operations';
+import { unicatOperations } from './actions';
 import { unicat } from './vendor';
 
 export class Unicat implements INodeType {

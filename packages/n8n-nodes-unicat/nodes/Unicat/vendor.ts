@@ -1,8 +1,6 @@
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
-import type { Vendor, VendorErrorText } from '@record-links/engine';
-import { RequestFailure } from '@record-links/engine';
-import { isUuid } from '@record-links/engine';
+import { isUuid, RequestFailure, type Vendor, type VendorErrorText } from '@record-links/engine';
 
 /** Unicat's application error codes, all sent as HTTP 422. */
 const APP_ERRORS: Record<number, string> = {

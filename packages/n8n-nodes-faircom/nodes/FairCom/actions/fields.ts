@@ -1,15 +1,14 @@
+/**
+ * What two or more FairCom operations share: the name, label and record-id schemas, Link's fields
+ * (Get and Set Labels show some of them too), the one definition of Link and Unlink, and the
+ * getLabelsLinkedToRecordIds read of Get and Set Labels. What one operation alone uses stays in its file.
+ */
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
-import type { GetLinksOperation, LinkChange, LinkOperation, LinkRead, SessionToken, SetLinksOperation, VendorRequest } from '@record-links/engine';
-import { doneFields, optionsCollection, pickerModes, readFields, reconcileOptionFields } from '@record-links/engine';
-import { textList } from '@record-links/engine';
-import { envelope, fairCom } from './vendor';
-
-/**
- * Link and Unlink are the same call but for FairCom's action name: one definition serves both.
- * Both take `{ labels, tableName, ids, databaseName?, ownerName?, verifyLinks }` and are atomic.
- */
+import type { LinkOperation, SessionToken, VendorRequest } from '@record-links/engine';
+import { doneFields, hasControlCharacter, optionsCollection, pickerModes, textList } from '@record-links/engine';
+import { envelope, fairCom } from '../vendor';
 
 const MAX_ID = 2147483647;
 const MAX_NAME_BYTES = 64;
@@ -37,12 +36,12 @@ function utf8Length(text: string): number {
 }
 
 /** A FairCom name (label, group, table, database, owner): 1–64 bytes of UTF-8, one line. */
-function nameText() {
+export function nameText() {
 	return z
 		.string({ invalid_type_error: 'must be text' })
 		.trim()
 		.min(1, 'must not be empty')
-		.refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'must not contain line breaks or control characters')
+		.refine((value) => !hasControlCharacter(value), 'must not contain line breaks or control characters')
 		.superRefine((value, context) => {
 			const bytes = utf8Length(value);
 			if (bytes > MAX_NAME_BYTES) {
@@ -52,7 +51,7 @@ function nameText() {
 }
 
 /** An optional name: empty means "not set" (FairCom uses the session's default). */
-function optionalName() {
+export function optionalName() {
 	return z.preprocess((value) => (value === null || (typeof value === 'string' && value.trim() === '') ? undefined : value), nameText().optional());
 }
 
@@ -76,7 +75,7 @@ const labelSchema = z.preprocess(
 );
 
 /** The fixedCollection's `{ label: [...] }`, or an array from an expression, as a list. */
-function labelList(value: unknown): unknown {
+export function labelList(value: unknown): unknown {
 	if (value === undefined || value === null || value === '') return [];
 	if (typeof value === 'object' && !Array.isArray(value)) {
 		const entries = (value as { label?: unknown }).label;
@@ -86,7 +85,7 @@ function labelList(value: unknown): unknown {
 }
 
 /** A list of labels; Link and Unlink need at least one, Set Links takes an empty list (remove all). */
-const labelArray = (minItems: number) =>
+export const labelArray = (minItems: number) =>
 	z
 		.array(labelSchema, { invalid_type_error: 'must be a list of labels' })
 		.min(minItems, 'must contain at least one label')
@@ -107,7 +106,7 @@ const labelsSchema = z.preprocess(labelList, labelArray(1));
  * Record ids: an array (from an expression), a single number, or text such as "1, 2, 3" or
  * "[1,2,3]". Each must be a whole number from 0 to 2147483647; duplicates are dropped.
  */
-const idsSchema = z.unknown().transform((value, context) => {
+export const idsSchema = z.unknown().transform((value, context) => {
 	let raw: unknown[];
 	if (Array.isArray(value)) raw = value;
 	else if (typeof value === 'number') raw = [value];
@@ -156,7 +155,7 @@ const schema = z.object({
 	options: z.object({ mergeItems: z.boolean().optional() }).passthrough().default({}),
 });
 
-type LabelParams = z.infer<typeof schema>;
+export type LabelParams = z.infer<typeof schema>;
 
 const fields: INodeProperties[] = [
 	{
@@ -277,7 +276,11 @@ function warningMessages(body: unknown): Array<{ message: string; id?: number }>
 	});
 }
 
-function labelOperation(
+/**
+ * Link and Unlink are the same call but for FairCom's action name: one definition serves both.
+ * Both take `{ labels, tableName, ids, databaseName?, ownerName?, verifyLinks }` and are atomic.
+ */
+export function labelOperation(
 	name: OperationName,
 	option: Pick<LinkOperation<LabelParams>, 'label' | 'description' | 'action'>,
 ): LinkOperation<LabelParams> {
@@ -339,7 +342,7 @@ function labelOperation(
 }
 
 /** One of Link's fields, for the operations that read the same field (one object, shown for all). */
-function linkField(name: string): INodeProperties {
+export function linkField(name: string): INodeProperties {
 	const found = fields.find((property) => property.name === name);
 	if (!found) throw new Error(`No FairCom field "${name}"`);
 	return found;
@@ -353,7 +356,7 @@ function groupOf(label: IDataObject): string {
 }
 
 /** The labels of `getLabelsLinkedToRecordIds`' answer (`result.labels[]` of `{ group, name, ids }`), with the ids asked for. */
-function labelsRead(body: unknown, asked: number[]): Array<{ group: string; name: string; ids: number[] }> {
+export function labelsRead(body: unknown, asked: number[]): Array<{ group: string; name: string; ids: number[] }> {
 	const result = (body as { result?: { labels?: unknown } } | undefined)?.result;
 	const labels = Array.isArray(result?.labels) ? (result.labels as unknown[]) : [];
 	const wanted = new Set(asked);
@@ -378,7 +381,7 @@ interface ReadTarget {
 }
 
 /** One getLabelsLinkedToRecordIds call for all the item's records (FairCom does not page it). */
-function readRequest(target: ReadTarget, sessionToken: SessionToken | undefined): VendorRequest {
+export function readRequest(target: ReadTarget, sessionToken: SessionToken | undefined): VendorRequest {
 	return envelope(
 		'db',
 		READ_ACTION,
@@ -394,198 +397,6 @@ function readRequest(target: ReadTarget, sessionToken: SessionToken | undefined)
 }
 
 /** Reads are not paged: the largest page is all the labels of the item's records. */
-const ONE_PAGE = 1_000_000;
+export const ONE_PAGE = 1_000_000;
 
-const groupsSchema = textList(nameText(), 1000);
-
-const getLinksSchema = z.object({
-	tableName: nameText(),
-	ids: idsSchema,
-	databaseName: optionalName(),
-	ownerName: optionalName(),
-	groups: groupsSchema,
-});
-
-type GetLinksParams = z.infer<typeof getLinksSchema>;
-
-const getLinksRead: LinkRead<GetLinksParams> = {
-	pageSize: ONE_PAGE,
-	request: (params, _page, token) => readRequest(params, token),
-	page(response, params) {
-		const groups = new Set(params.groups);
-		const labels = labelsRead(response.body, params.ids).filter((label) => groups.size === 0 || groups.has(label.group));
-		return { links: labels };
-	},
-};
-
-const getLinks: GetLinksOperation<GetLinksParams> = {
-	kind: 'read',
-	name: 'getLinks',
-	label: 'Get Labels of Records',
-	description: 'List the labels linked to records of a table (getLabelsLinkedToRecordIds): one item per label',
-	action: 'Get the labels of records',
-	properties: [
-		linkField('tableName'),
-		linkField('ids'),
-		linkField('databaseName'),
-		linkField('ownerName'),
-		{
-			displayName: 'Label Groups',
-			name: 'groups',
-			type: 'string',
-			default: '',
-			placeholder: 'status, colour',
-			description: 'Only labels of these groups (comma-separated, or an array from an expression); empty lists every label',
-		},
-		...readFields,
-		optionsCollection(fairCom),
-	],
-	schema: getLinksSchema,
-	read: getLinksRead,
-	toOutput: (link, params) => ({
-		tableName: params.tableName,
-		...(link.group ? { group: link.group } : {}),
-		name: link.name,
-		ids: link.ids,
-	}),
-};
-
-const setLinksSchema = z
-	.object({
-		labels: z.preprocess(labelList, labelArray(0)),
-		tableName: nameText(),
-		ids: idsSchema,
-		databaseName: optionalName(),
-		ownerName: optionalName(),
-		verifyLinks: z.boolean({ invalid_type_error: 'must be true or false' }).default(true),
-		groups: groupsSchema.refine((groups) => groups.length > 0, 'must name at least one label group: only labels of these groups are changed'),
-	})
-	.superRefine((params, context) => {
-		const groups = new Set(params.groups);
-		params.labels.forEach((label, index) => {
-			if (label.group && groups.has(label.group)) return;
-			const which = label.group ? `is of group "${label.group}"` : 'has no group';
-			context.addIssue({
-				code: 'custom',
-				path: ['labels', index],
-				message: `"${label.name}" ${which}, which is not one of the Label Groups (${params.groups.join(', ')}): only labels of those groups can be set`,
-			});
-		});
-	});
-
-type SetLinksParams = z.infer<typeof setLinksSchema>;
-
-const KEY_SEPARATOR = '\u0000';
-
-/** A (record, label) pair as Set Links keys it. */
-const pairKey = (id: number, group: string, name: string) => [String(id), group, name].join(KEY_SEPARATOR);
-
-function splitKey(key: string): { id: number; group: string; name: string } {
-	const [id, group, ...name] = key.split(KEY_SEPARATOR);
-	return { id: Number(id), group, name: name.join(KEY_SEPARATOR) };
-}
-
-/** Pairs grouped by label, in the order the labels first appear: `{ group, name, ids, keys }`. */
-function byLabel(keys: string[]): Array<{ group: string; name: string; ids: number[]; keys: string[] }> {
-	const labels = new Map<string, { group: string; name: string; ids: number[]; keys: string[] }>();
-	for (const key of keys) {
-		const { id, group, name } = splitKey(key);
-		const labelKey = JSON.stringify([group, name]);
-		let label = labels.get(labelKey);
-		if (!label) {
-			label = { group, name, ids: [], keys: [] };
-			labels.set(labelKey, label);
-		}
-		label.ids.push(id);
-		label.keys.push(key);
-	}
-	return [...labels.values()];
-}
-
-const setLinksRead: LinkRead<SetLinksParams> = {
-	pageSize: ONE_PAGE,
-	request: (params, _page, token) => readRequest(params, token),
-	page(response, params) {
-		// The scope: labels of the Label Groups; a label of any other group (or none) is never read, so never removed.
-		const groups = new Set(params.groups);
-		const links = labelsRead(response.body, params.ids)
-			.filter((label) => label.group !== '' && groups.has(label.group))
-			.flatMap((label) => label.ids.map((id) => ({ id, group: label.group, name: label.name })));
-		return { links };
-	},
-};
-
-/** The Link or Unlink params that change one label on some of the item's records. */
-function labelChanges(params: SetLinksParams, keys: string[]): Array<LinkChange<LabelParams>> {
-	return byLabel(keys).map((label) => ({
-		keys: label.keys,
-		params: {
-			labels: [{ group: label.group, name: label.name }],
-			tableName: params.tableName,
-			ids: label.ids,
-			databaseName: params.databaseName,
-			ownerName: params.ownerName,
-			verifyLinks: params.verifyLinks,
-			options: {},
-		},
-	}));
-}
-
-const [linkOperation, unlinkOperation] = [
-	labelOperation('link', {
-		label: 'Link Labels to Records',
-		description: 'Link labels to records of a table (linkLabelsToRecords); already linked pairs give a warning',
-		action: 'Link labels to records',
-	}),
-	labelOperation('unlink', {
-		label: 'Unlink Labels From Records',
-		description: 'Remove labels from records of a table (unlinkLabelsFromRecords); pairs not linked are no error',
-		action: 'Unlink labels from records',
-	}),
-];
-
-const setLinks: SetLinksOperation<SetLinksParams, LabelParams, LabelParams> = {
-	kind: 'reconcile',
-	name: 'setLinks',
-	label: 'Set Labels of Records',
-	description: 'Make the records\' labels of some groups equal to a list: link what is missing, unlink what is extra',
-	action: 'Set the labels of records',
-	properties: [
-		linkField('labels'),
-		linkField('tableName'),
-		linkField('ids'),
-		linkField('databaseName'),
-		linkField('ownerName'),
-		linkField('verifyLinks'),
-		{
-			displayName: 'Label Groups',
-			name: 'groups',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: 'status, colour',
-			description:
-				'The groups whose labels are set (comma-separated, or an array from an expression): every record gets exactly the Labels of these groups, and labels of other groups stay as they are. Each of the Labels must be of one of these groups.',
-		},
-		optionsCollection(fairCom, { batching: true, extra: reconcileOptionFields }),
-	],
-	schema: setLinksSchema,
-	read: setLinksRead,
-	keyOf: (link) => pairKey(Number(link.id), String(link.group), String(link.name)),
-	wanted: (params) => params.ids.flatMap((id) => params.labels.map((label) => pairKey(id, label.group ?? '', label.name))),
-	wantedField: 'labels',
-	additions: labelChanges,
-	removals: (params, links) => labelChanges(params, links.map((entry) => entry.key)),
-	link: linkOperation,
-	unlink: unlinkOperation,
-	describe: (keys) => byLabel(keys).map(({ group, name, ids }) => ({ group, name, ids })),
-	identity: (params) => ({
-		tableName: params.tableName,
-		ids: params.ids,
-		groups: params.groups,
-		...(params.databaseName ? { databaseName: params.databaseName } : {}),
-		...(params.ownerName ? { ownerName: params.ownerName } : {}),
-	}),
-};
-
-export const fairComOperations = [linkOperation, unlinkOperation, getLinks, setLinks];
+export const groupsSchema = textList(nameText(), 1000);

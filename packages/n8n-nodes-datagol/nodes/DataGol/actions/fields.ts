@@ -1,10 +1,14 @@
+/**
+ * What two or more DataGOL operations share: the workspace, workbook, link column and record fields,
+ * the record-id and pair schemas, the one definition of Link and Unlink (pairOperation), and the
+ * linkData read of Get Links and Set Links. What one operation alone uses stays in its file.
+ */
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
-import type { FollowUp, GetLinksOperation, LinkOperation, LinkPage, LinkRead, SetLinksOperation, VendorRequest, VendorResponse } from '@record-links/engine';
-import { doneFields, isObject, optionsCollection, pickerModes, readFields, reconcileOptionFields, RequestFailure, saysNoChangeNeeded } from '@record-links/engine';
-import { textList, uuid } from '@record-links/engine';
-import { dataGol } from './vendor';
+import type { FollowUp, LinkOperation, LinkPage, LinkRead, VendorRequest, VendorResponse } from '@record-links/engine';
+import { doneFields, isObject, optionsCollection, pickerModes, RequestFailure, saysNoChangeNeeded, uuid } from '@record-links/engine';
+import { dataGol } from '../vendor';
 
 /**
  * Link: POST …/linkRecordV2 with an array of pairs; Unlink: DELETE with the same body. Items for the
@@ -14,10 +18,6 @@ import { dataGol } from './vendor';
  * again leaves the same state. If DataGOL answers a repeat with "already linked" ("not linked"),
  * `recover` reports the pair as done with `alreadyLinked` (`alreadyUnlinked`) instead of losing it.
  * So a batch whose answer was lost (a dropped connection, a 502/503/504) is safe to send again.
- *
- * Get Links reads one record's links in one link column: GET …/tables/{workbookId}/{linkColumnId}/linkData?id=
- * (all rows in one answer). Set Links reads the same, then sends only the differences through Unlink
- * and Link, so the changes of many records of the same table travel in one DELETE and one POST.
  */
 
 type OperationName = 'link' | 'unlink';
@@ -25,7 +25,7 @@ type OperationName = 'link' | 'unlink';
 const METHODS = { link: 'POST', unlink: 'DELETE' } as const;
 
 /** The fields every DataGOL operation shares (one object each, so saved workflows and pickers stay as they are). */
-const workspaceField: INodeProperties = {
+export const workspaceField: INodeProperties = {
 	displayName: 'Workspace ID',
 	name: 'workspaceId',
 	type: 'resourceLocator',
@@ -35,7 +35,7 @@ const workspaceField: INodeProperties = {
 	...pickerModes('searchWorkspaces', 'Select a workspace...', { placeholder: '03d079b8-ddbf-4752-926a-8700c4be056c' }),
 };
 
-const workbookField: INodeProperties = {
+export const workbookField: INodeProperties = {
 	displayName: 'Workbook ID',
 	name: 'workbookId',
 	type: 'resourceLocator',
@@ -46,7 +46,7 @@ const workbookField: INodeProperties = {
 	...pickerModes('searchWorkbooks', 'Select a workbook...', { placeholder: '77b75932-a6f3-405a-aade-fc4bff973858' }),
 };
 
-const linkColumnField: INodeProperties = {
+export const linkColumnField: INodeProperties = {
 	displayName: 'Link Column ID',
 	name: 'linkColumnId',
 	type: 'resourceLocator',
@@ -58,7 +58,7 @@ const linkColumnField: INodeProperties = {
 	...pickerModes('searchLinkColumns', 'Select a link column...', { placeholder: '21224153-2f85-4b24-a306-4cfbc7e73f70' }),
 };
 
-const sourceRecordField: INodeProperties = {
+export const sourceRecordField: INodeProperties = {
 	displayName: 'Source Record ID',
 	name: 'sourceRecordId',
 	type: 'number',
@@ -91,7 +91,7 @@ const properties: INodeProperties[] = [
  * A record (row) id: a non-negative whole number. Expressions often hand over text ("42"), which is
  * accepted; "1.5", "-1", "abc" are not.
  */
-const recordIdSchema = z.preprocess(
+export const recordIdSchema = z.preprocess(
 	(value) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value),
 	z
 		.number({
@@ -110,7 +110,7 @@ const pairSchema = z.object({
 	destinationRecordId: recordIdSchema,
 });
 
-type Pair = z.infer<typeof pairSchema>;
+export type Pair = z.infer<typeof pairSchema>;
 
 /** One request for a group of pairs of the same table. */
 function pairsRequest(operation: OperationName, pairs: Pair[]): VendorRequest {
@@ -167,7 +167,7 @@ async function recoverNoChange(
 	return outputs;
 }
 
-function pairOperation(name: OperationName, option: Pick<LinkOperation<Pair>, 'label' | 'description' | 'action'>): LinkOperation<Pair> {
+export function pairOperation(name: OperationName, option: Pick<LinkOperation<Pair>, 'label' | 'description' | 'action'>): LinkOperation<Pair> {
 	return {
 		name,
 		...option,
@@ -182,27 +182,15 @@ function pairOperation(name: OperationName, option: Pick<LinkOperation<Pair>, 'l
 	};
 }
 
-const link = pairOperation('link', {
-	label: 'Link',
-	description: 'Link a source record to a destination record through a LINK column',
-	action: 'Link two records',
-});
-
-const unlink = pairOperation('unlink', {
-	label: 'Unlink',
-	description: 'Remove the link between a source record and a destination record',
-	action: 'Unlink two records',
-});
-
 /** Get Links and Set Links: the record and the link column whose links are read. */
-const recordSchema = z.object({
+export const recordSchema = z.object({
 	workspaceId: uuid(),
 	workbookId: uuid(),
 	linkColumnId: uuid(),
 	sourceRecordId: recordIdSchema,
 });
 
-type RecordParams = z.infer<typeof recordSchema>;
+export type RecordParams = z.infer<typeof recordSchema>;
 
 /** One record's linked rows: GET …/tables/{workbookId}/{linkColumnId}/linkData?id={sourceRecordId}. */
 function linkDataRequest(params: RecordParams): VendorRequest {
@@ -211,7 +199,7 @@ function linkDataRequest(params: RecordParams): VendorRequest {
 }
 
 /** A linked row's ID as a number, or undefined when the row carries none DataGOL could have meant. */
-function rowIdOf(row: IDataObject): number | undefined {
+export function rowIdOf(row: IDataObject): number | undefined {
 	const { id } = row;
 	const value = typeof id === 'string' && /^\d+$/.test(id.trim()) ? Number(id) : id;
 	return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
@@ -236,7 +224,7 @@ function linkDataPage(response: VendorResponse): LinkPage {
 	return { links };
 }
 
-function linkDataRead<Params extends RecordParams>(): LinkRead<Params> {
+export function linkDataRead<Params extends RecordParams>(): LinkRead<Params> {
 	return {
 		// One answer holds every linked row; the engine's Limit cuts the list.
 		pageSize: 100_000,
@@ -245,78 +233,9 @@ function linkDataRead<Params extends RecordParams>(): LinkRead<Params> {
 	};
 }
 
-const recordIdentity = (params: RecordParams): IDataObject => ({
+export const recordIdentity = (params: RecordParams): IDataObject => ({
 	workspaceId: params.workspaceId,
 	workbookId: params.workbookId,
 	linkColumnId: params.linkColumnId,
 	sourceRecordId: params.sourceRecordId,
 });
-
-const getLinks: GetLinksOperation<RecordParams> = {
-	kind: 'read',
-	name: 'getLinks',
-	label: 'Get Links',
-	description: 'List the records linked to a source record through a LINK column',
-	action: 'Get the links of a record',
-	properties: [workspaceField, workbookField, linkColumnField, sourceRecordField, ...readFields, optionsCollection(dataGol)],
-	schema: recordSchema,
-	read: linkDataRead(),
-	toOutput: (row, params) => ({
-		...recordIdentity(params),
-		destinationRecordId: rowIdOf(row),
-		cellValues: row.cellValues ?? {},
-	}),
-};
-
-const setLinksSchema = recordSchema.extend({ destinationRecordIds: textList(recordIdSchema) });
-
-type SetLinksParams = z.infer<typeof setLinksSchema>;
-
-const setLinks: SetLinksOperation<SetLinksParams, Pair, Pair> = {
-	kind: 'reconcile',
-	name: 'setLinks',
-	label: 'Set Links',
-	description:
-		'Make the records linked to a source record through one LINK column equal to a list: link what is missing, unlink what is extra',
-	action: 'Set the links of a record',
-	properties: [
-		workspaceField,
-		workbookField,
-		linkColumnField,
-		sourceRecordField,
-		{
-			displayName: 'Destination Record IDs',
-			name: 'destinationRecordIds',
-			type: 'string',
-			default: '',
-			placeholder: '12, 15, 31',
-			description:
-				'Row IDs of every record in the linked table that the source record must be linked to through this column (comma-separated, or an array from an expression). Links in this column to any other record are removed; other link columns are left as they are.',
-		},
-		optionsCollection(dataGol, { batching: true, extra: reconcileOptionFields }),
-	],
-	schema: setLinksSchema,
-	read: linkDataRead(),
-	keyOf: (row) => String(rowIdOf(row)),
-	wanted: (params) => params.destinationRecordIds.map(String),
-	wantedField: 'destinationRecordIds',
-	additions: (params, keys) => keys.map((key) => ({ keys: [key], params: pairOf(params, Number(key)) })),
-	removals: (params, rows) => rows.map(({ key }) => ({ keys: [key], params: pairOf(params, Number(key)) })),
-	link,
-	unlink,
-	describe: (keys) => keys.map(Number),
-	identity: recordIdentity,
-};
-
-/** The Link or Unlink pair of a Set Links record and one linked row. */
-function pairOf(params: SetLinksParams, destinationRecordId: number): Pair {
-	return {
-		workspaceId: params.workspaceId,
-		workbookId: params.workbookId,
-		linkColumnId: params.linkColumnId,
-		sourceRecordId: params.sourceRecordId,
-		destinationRecordId,
-	};
-}
-
-export const dataGolOperations = [link, unlink, getLinks, setLinks];

@@ -1,10 +1,14 @@
+/**
+ * What two or more Tulip operations share: the Table Link ID and Left Record fields, the record and
+ * table link ID schemas, the one definition of Link and Unlink (tableLinkOperation), and the record
+ * read of Get Links and Set Links. What one operation alone uses stays in its file.
+ */
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
-import type { GetLinksOperation, LinkOperation, LinkRead, Lookup, SetLinksOperation } from '@record-links/engine';
-import { doneFields, optionsCollection, pickerModes, readFields, reconcileOptionFields, RequestFailure, saysNoChangeNeeded } from '@record-links/engine';
-import { pathSegment, requiredText, textList } from '@record-links/engine';
-import { TABLE_LINK_ID, tulip } from './vendor';
+import type { LinkOperation, LinkRead, Lookup } from '@record-links/engine';
+import { doneFields, optionsCollection, pathSegment, pickerModes, requiredText, RequestFailure, saysNoChangeNeeded } from '@record-links/engine';
+import { TABLE_LINK_ID, tulip } from '../vendor';
 
 /**
  * Link: PUT /tableLinks/{tableLinkId}/link { leftRecord, rightRecord } → 204; Unlink: the same on
@@ -18,7 +22,7 @@ import { TABLE_LINK_ID, tulip } from './vendor';
 
 type OperationName = 'link' | 'unlink';
 
-const tableLinkProperty: INodeProperties = {
+export const tableLinkProperty: INodeProperties = {
 	displayName: 'Table Link ID',
 	name: 'tableLinkId',
 	type: 'resourceLocator',
@@ -33,7 +37,7 @@ const tableLinkProperty: INodeProperties = {
 	}),
 };
 
-const leftRecordProperty: INodeProperties = {
+export const leftRecordProperty: INodeProperties = {
 	displayName: 'Left Record',
 	name: 'leftRecord',
 	type: 'string',
@@ -57,9 +61,9 @@ const properties: INodeProperties[] = [
 ];
 
 /** A record ID: Tulip IDs are text; a number from an expression is taken as its text. */
-const recordId = z.preprocess((value) => (typeof value === 'number' ? String(value) : value), requiredText(512));
+export const recordId = z.preprocess((value) => (typeof value === 'number' ? String(value) : value), requiredText(512));
 
-const tableLinkId = pathSegment(new RegExp(`^${TABLE_LINK_ID}$`), 'letters, digits and "_"');
+export const tableLinkId = pathSegment(new RegExp(`^${TABLE_LINK_ID}$`), 'letters, digits and "_"');
 
 const schema = z.object({
 	tableLinkId,
@@ -67,7 +71,7 @@ const schema = z.object({
 	rightRecord: recordId,
 });
 
-type LinkParams = z.infer<typeof schema>;
+export type LinkParams = z.infer<typeof schema>;
 
 /** Tulip answers 204 without a body, so the output item says what was done. */
 function linkOutput(operation: OperationName, params: LinkParams, noChange = false): IDataObject {
@@ -80,7 +84,7 @@ function linkOutput(operation: OperationName, params: LinkParams, noChange = fal
 	};
 }
 
-function tableLinkOperation(
+export function tableLinkOperation(
 	name: OperationName,
 	option: Pick<LinkOperation<LinkParams>, 'label' | 'description' | 'action'>,
 ): LinkOperation<LinkParams> {
@@ -103,18 +107,6 @@ function tableLinkOperation(
 	};
 }
 
-const link = tableLinkOperation('link', {
-	label: 'Link',
-	description: 'Link a record of the left table to a record of the right table',
-	action: 'Link two records',
-});
-
-const unlink = tableLinkOperation('unlink', {
-	label: 'Unlink',
-	description: 'Remove the link between two records',
-	action: 'Unlink two records',
-});
-
 /**
  * Get Links and Set Links read the left record's linked-record column: GET /tableLinks/{id} names the
  * left table and its column (looked up once per execution), then GET /tables/{leftTableId}/records/
@@ -124,7 +116,7 @@ const unlink = tableLinkOperation('unlink', {
  */
 
 /** Which table and column a table link's left end is. */
-interface LeftEnd {
+export interface LeftEnd {
 	tableId: string;
 	columnId: string;
 }
@@ -165,7 +157,7 @@ function rightRecordsIn(body: unknown, column: string): string[] {
 	return [...new Set(value.filter((entry): entry is string => typeof entry === 'string' && entry !== ''))];
 }
 
-function recordRead<Params extends RecordParams>(): LinkRead<Params> {
+export function recordRead<Params extends RecordParams>(): LinkRead<Params> {
 	return {
 		// One record holds all its links: one request, never a next page.
 		pageSize: 10_000,
@@ -181,64 +173,3 @@ function recordRead<Params extends RecordParams>(): LinkRead<Params> {
 		}),
 	};
 }
-
-const getLinksSchema = z.object({ tableLinkId, leftRecord: recordId });
-
-type GetLinksParams = z.infer<typeof getLinksSchema> & { left?: LeftEnd };
-
-const getLinks: GetLinksOperation<GetLinksParams> = {
-	kind: 'read',
-	name: 'getLinks',
-	label: 'Get Links',
-	description: 'List the records of the right table that a left record is linked to',
-	action: 'Get the links of a record',
-	properties: [tableLinkProperty, leftRecordProperty, ...readFields, optionsCollection(tulip)],
-	schema: getLinksSchema,
-	read: recordRead<GetLinksParams>(),
-	toOutput: (found, params) => ({ tableLinkId: params.tableLinkId, leftRecord: params.leftRecord, rightRecord: found.rightRecord }),
-};
-
-const setLinksSchema = z.object({ tableLinkId, leftRecord: recordId, rightRecords: textList(requiredText(512)) });
-
-type SetLinksParams = z.infer<typeof setLinksSchema> & { left?: LeftEnd };
-
-const pairOf = (params: SetLinksParams, rightRecord: string): LinkParams => ({
-	tableLinkId: params.tableLinkId,
-	leftRecord: params.leftRecord,
-	rightRecord,
-});
-
-const setLinks: SetLinksOperation<SetLinksParams, LinkParams, LinkParams> = {
-	kind: 'reconcile',
-	name: 'setLinks',
-	label: 'Set Links',
-	description: 'Make the records a left record is linked to through one table link equal to a list: link what is missing, unlink what is extra',
-	action: 'Set the links of a record',
-	properties: [
-		tableLinkProperty,
-		leftRecordProperty,
-		{
-			displayName: 'Right Records',
-			name: 'rightRecords',
-			type: 'string',
-			default: '',
-			placeholder: 'part-1, part-2',
-			description:
-				'Every record of the right table the left record must be linked to through this table link (IDs, comma-separated, or an array from an expression). Links to any other right record are removed; other table links are never touched.',
-		},
-		optionsCollection(tulip, { extra: reconcileOptionFields }),
-	],
-	schema: setLinksSchema,
-	read: recordRead<SetLinksParams>(),
-	keyOf: (found) => String(found.rightRecord),
-	wanted: (params) => params.rightRecords,
-	wantedField: 'rightRecords',
-	additions: (params, keys) => keys.map((key) => ({ keys: [key], params: pairOf(params, key) })),
-	removals: (params, found) => found.map(({ key }) => ({ keys: [key], params: pairOf(params, key) })),
-	link,
-	unlink,
-	describe: (keys) => keys,
-	identity: (params) => ({ tableLinkId: params.tableLinkId, leftRecord: params.leftRecord }),
-};
-
-export const tulipOperations = [link, unlink, getLinks, setLinks];
