@@ -1,12 +1,14 @@
 /**
  * n8n keys credential types by name across every installed package (node types are namespaced by
- * package, credential types are not). The pack's credential types must not take a name that n8n
+ * package, credential types are not). The packages' credential types must not take a name that n8n
  * itself or another package for these vendors already uses (test/contracts/known-credential-types.json);
  * the end-to-end tests check the same against the n8n they install.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { readPackageJson } from '../scripts/project';
+import { VENDORS } from '../scripts/vendors';
 import { credentialTypes } from './harness/registry';
 
 interface KnownNames {
@@ -14,13 +16,12 @@ interface KnownNames {
 }
 
 const known = JSON.parse(readFileSync(join(__dirname, 'contracts', 'known-credential-types.json'), 'utf8')) as KnownNames;
-const packageJson = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { n8n: { credentials: string[] } };
 
 describe('credential type names', () => {
 	const ours = Object.values(credentialTypes).map((type) => type.name);
 
-	test('every credential the package declares is one of the five, each named for this pack', () => {
-		expect(packageJson.n8n.credentials).toHaveLength(ours.length);
+	test('each package declares one credential, and the five are named for this family of packages', () => {
+		expect(VENDORS.map((vendor) => readPackageJson(vendor.packageDir).n8n?.credentials)).toEqual(VENDORS.map((vendor) => [vendor.credentialFile]));
 		expect(ours.sort()).toEqual([
 			'recordLinksDataGolApi',
 			'recordLinksDevRevApi',

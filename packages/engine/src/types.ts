@@ -137,7 +137,7 @@ export interface Vendor {
 	 * Whether the node reads a successful answer's body. 'json' (the default): every success is a JSON
 	 * body, so an empty answer or text is not the vendor's answer. 'ignored' (Tulip answers 204 without
 	 * a body; DataGOL's success body is undocumented): an empty answer or text is fine. Either way an
-	 * HTML page or JSON cut short is not the vendor's answer (see `unreadableAnswer` in transport.ts).
+	 * HTML page or JSON cut short is not the vendor's answer (see `unreadableAnswer` in vendor-failures.ts).
 	 */
 	successBody?: 'json' | 'ignored';
 	/** Requests in flight at once unless the user sets the Concurrency option. */
