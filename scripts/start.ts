@@ -13,7 +13,7 @@
 // First: the n8n version is read from the command line before the installer reads the environment.
 import './start-n8n-version';
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, relative } from 'node:path';
 
@@ -29,6 +29,8 @@ import { type SandboxedN8n, startSandboxedN8n } from './sandboxed-n8n';
 // One user folder per n8n version: a database that a newer n8n has migrated does not open in an older one.
 const USER_FOLDER = join(ROOT, N8N_VERSION === DEFAULT_N8N_VERSION ? '.n8n-user' : `.n8n-user-${N8N_VERSION}`);
 const IMPORTED_EXAMPLES = join(USER_FOLDER, 'imported-examples.json');
+/** The five nodes' one package before the split into one package per vendor (never published). */
+const FORMER_PACK = 'n8n-nodes-record-links';
 
 function option(flag: string, envName: string, fallback: number): number {
 	const index = process.argv.indexOf(flag);
@@ -82,6 +84,22 @@ async function importExamples(files: string[], options: Parameters<typeof import
 	return changed;
 }
 
+/**
+ * A user folder from before the split holds the five nodes as one package, `n8n-nodes-record-links`:
+ * beside the five packages its credential types would clash (n8n keys them by name), so it goes.
+ */
+function removeFormerPack(userFolder: string): void {
+	const nodesDir = join(userFolder, '.n8n', 'nodes');
+	const formerDir = join(nodesDir, 'node_modules', FORMER_PACK);
+	if (!existsSync(formerDir)) return;
+	rmSync(formerDir, { recursive: true, force: true });
+	const listPath = join(nodesDir, 'package.json');
+	const list = JSON.parse(readFileSync(listPath, 'utf8')) as { dependencies?: Record<string, string> };
+	delete list.dependencies?.[FORMER_PACK];
+	writeFileSync(listPath, JSON.stringify(list, null, 2));
+	step(`Removed ${FORMER_PACK} (the five nodes as one package, before the split) from ${relative(ROOT, userFolder)}/`);
+}
+
 async function main(): Promise<void> {
 	const port = option('--port', 'N8N_PORT', 5678);
 	const sandboxPort = option('--sandbox-port', 'SANDBOX_PORT', 0);
@@ -92,6 +110,7 @@ async function main(): Promise<void> {
 	await ensureN8n((line) => step(line));
 
 	mkdirSync(USER_FOLDER, { recursive: true });
+	removeFormerPack(USER_FOLDER);
 	running = await startSandboxedN8n({
 		userFolder: USER_FOLDER,
 		packagesDir: await packPackages(),

@@ -2,8 +2,9 @@
  * The soak (issue 7): for each node, 5,000 items while about 10% of the requests meet a transient
  * fault (429, 503 or a connection reset before any answer, at random). Every item must have exactly
  * one output item, in order, with pairedItem, and the sandbox must hold exactly the requested links:
- * no pair lost, none linked twice. Unicat's Link is not idempotent: a 503 or a reset is reported as
- * "may exist" and not repeated, so those items are error items and their copies must not exist.
+ * no pair lost, none linked twice. DevRev's and Unicat's Link are not idempotent, but an answer lost
+ * to a 503 or a reset is looked up before the link is sent again (Unicat: Return Existing Copy, its
+ * default), so every pair is linked once there too.
  * Each vendor prints one summary line; the README's Reliability section quotes them.
  */
 import type { IDataObject } from 'n8n-workflow';
