@@ -32,6 +32,8 @@ interface VendorRow<Key extends string, Sandbox extends VendorModule<unknown>> {
 	credentialType: string;
 	/** The vendor's module in the local sandbox (test/sandbox/). */
 	sandbox: Sandbox;
+	/** The vendor's trigger node in the same package, if it has one: `nodes/<nodeClass>/<nodeClass>.node.ts`. */
+	trigger?: { nodeClass: string; node: string };
 }
 
 function vendor<Key extends string, Sandbox extends VendorModule<unknown>>(row: VendorRow<Key, Sandbox>) {
@@ -48,6 +50,9 @@ function vendor<Key extends string, Sandbox extends VendorModule<unknown>>(row: 
 		nodeFile: `dist/nodes/${row.nodeClass}/${row.nodeClass}.node.js`,
 		/** The credential's entry in its package.json `n8n.credentials` (relative to the package). */
 		credentialFile: `dist/credentials/${row.credentialClass}.credentials.js`,
+		/** The trigger's type in n8n, and its entry in the package's `n8n.nodes`. */
+		triggerType: row.trigger ? `${packageName}.${row.trigger.node}` : undefined,
+		triggerFile: row.trigger ? `dist/nodes/${row.trigger.nodeClass}/${row.trigger.nodeClass}.node.js` : undefined,
 		linkWorkflowId: `ex${row.nodeClass}Link`,
 		unlinkWorkflowId: `ex${row.nodeClass}Unlink`,
 	};
@@ -62,6 +67,7 @@ export const VENDORS = [
 		credentialClass: 'RecordLinksDevRevApi',
 		credentialType: 'recordLinksDevRevApi',
 		sandbox: devRevSandbox,
+		trigger: { nodeClass: 'DevRevTrigger', node: 'devRevTrigger' },
 	}),
 	vendor({
 		key: 'datagol',

@@ -69,20 +69,22 @@ describe.each(VENDORS.map((vendor) => ({ ...vendor, name: vendor.packageName }))
 		expect(pack().files.filter((file) => file.text.includes(vendor.displayName)).length).toBeGreaterThan(3);
 	});
 
-	test('ships its node and credential as bundles that require nothing but what n8n provides', () => {
+	const nodeFiles = [vendor.nodeFile, ...(vendor.triggerFile ? [vendor.triggerFile] : [])].sort();
+
+	test('ships its nodes and credential as bundles that require nothing but what n8n provides', () => {
 		const { n8n } = readPackageJson(vendor.packageDir);
-		expect({ nodes: n8n?.nodes, credentials: n8n?.credentials }).toEqual({ nodes: [vendor.nodeFile], credentials: [vendor.credentialFile] });
-		for (const file of [vendor.nodeFile, vendor.credentialFile]) {
+		expect({ nodes: n8n?.nodes, credentials: n8n?.credentials }).toEqual({ nodes: nodeFiles, credentials: [vendor.credentialFile] });
+		for (const file of [...nodeFiles, vendor.credentialFile]) {
 			const text = pack().files.find((packedFile) => packedFile.path === file)?.text ?? '';
 			const required = [...new Set([...text.matchAll(/require\("([^"]+)"\)/g)].map((match) => match[1]))];
 			expect({ file, outside: required.filter((module) => !RUNTIME_IMPORTS.includes(module)) }).toEqual({ file, outside: [] });
 			expect(text).not.toMatch(/@record-links\/engine/);
 		}
-		expect(paths()).toContain(vendor.nodeFile.replace(/\.js$/, '.json'));
+		for (const file of nodeFiles) expect(paths()).toContain(file.replace(/\.js$/, '.json'));
 	});
 
-	test('ships the icons its node and credential name', () => {
-		for (const file of [vendor.nodeFile, vendor.credentialFile]) {
+	test('ships the icons its nodes and credential name', () => {
+		for (const file of [...nodeFiles, vendor.credentialFile]) {
 			const text = pack().files.find((packedFile) => packedFile.path === file)!.text;
 			const icons = [...text.matchAll(/file:([^'"]+\.svg)/g)].map((match) => join(file, '..', match[1]));
 			expect({ file, icons: icons.length }).toEqual({ file, icons: 2 });

@@ -61,22 +61,22 @@ afterAll(async () => {
 	if (userFolder) rmSync(userFolder, { recursive: true, force: true });
 });
 
-test('each vendor package declares its one node and one credential', () => {
+test('each vendor package declares its node (and trigger) and one credential', () => {
 	for (const vendor of VENDORS) {
 		const { n8n } = readPackageJson(vendor.packageDir);
 		expect({ package: vendor.packageName, nodes: n8n?.nodes, credentials: n8n?.credentials }).toEqual({
 			package: vendor.packageName,
-			nodes: [vendor.nodeFile],
+			nodes: [vendor.nodeFile, ...(vendor.triggerFile ? [vendor.triggerFile] : [])].sort(),
 			credentials: [vendor.credentialFile],
 		});
 	}
 });
 
-test('n8n lists every node as <package>.<node> (and its tool), with its icons', async () => {
+test('n8n lists every node as <package>.<node> (and its tool), and the DevRev Trigger, with their icons', async () => {
 	const nodes = await getJson<TypeDescription[]>('/types/nodes.json');
 	const ours = nodes.filter((node) => PACKAGE_NAMES.some((name) => node.name.startsWith(`${name}.`)));
 	// Each node also comes as an AI Agent tool (`usableAsTool`): `<node>Tool`.
-	const expected = VENDORS.flatMap((vendor) => [vendor.nodeType, `${vendor.nodeType}Tool`]);
+	const expected = VENDORS.flatMap((vendor) => [vendor.nodeType, `${vendor.nodeType}Tool`, ...(vendor.triggerType ? [vendor.triggerType] : [])]);
 	expect(ours.map((node) => node.name).sort()).toEqual(expected.sort());
 	for (const vendor of VENDORS) {
 		for (const node of ours.filter((type) => type.name.startsWith(`${vendor.packageName}.`))) await expectIcons(node, vendor.packageName);

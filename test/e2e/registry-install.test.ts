@@ -44,7 +44,7 @@ interface InstalledPackage {
 const devRev = vendorInfo('devrev');
 const devRevCase = vendorCase('devrev');
 const PACKAGE_NAME = devRev.packageName;
-const packNodeTypes = [devRev.nodeType];
+const packNodeTypes = [devRev.nodeType, devRev.triggerType!].sort();
 
 let registry: LocalRegistry;
 let sandbox: VendorSandbox;
@@ -174,7 +174,7 @@ test('without the custom-registry license feature, n8n refuses to install from a
 	expect(installedManifest()).toBeUndefined();
 });
 
-test("n8n installs DevRev's package alone from the registry (POST /rest/community-packages) and lists its node and credential only", async () => {
+test("n8n installs DevRev's package alone from the registry (POST /rest/community-packages) and lists its nodes and credential only", async () => {
 	// The license feature a custom registry needs, through n8n's test mode (see the top of this file).
 	const feature = await fetch(`${server.url}/rest/e2e/feature`, {
 		method: 'PATCH',
@@ -259,7 +259,7 @@ test("n8n's log holds no warning or error about the package through install, a r
 	expect(packLogProblems(server.logFile).filter((line) => !refusal.test(line))).toEqual([]);
 });
 
-test('uninstall (DELETE /rest/community-packages) removes the package and its node', async () => {
+test('uninstall (DELETE /rest/community-packages) removes the package and its nodes', async () => {
 	await timed('uninstall (DELETE)', async () => await rest('DELETE', `/community-packages?name=${encodeURIComponent(PACKAGE_NAME)}`));
 
 	expect(await rest<InstalledPackage[]>('GET', '/community-packages')).toEqual([]);

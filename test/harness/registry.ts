@@ -14,7 +14,12 @@ function load<T>(packageDir: string, file: string, name: string): T {
 }
 
 export const nodeTypes: Record<string, INodeType> = Object.fromEntries(
-	VENDORS.map((vendor) => [vendor.node, load<INodeType>(vendor.packageDir, vendor.nodeFile, vendor.nodeClass)]),
+	VENDORS.flatMap((vendor) => [
+		[vendor.node, load<INodeType>(vendor.packageDir, vendor.nodeFile, vendor.nodeClass)],
+		...(vendor.trigger && vendor.triggerFile
+			? [[vendor.trigger.node, load<INodeType>(vendor.packageDir, vendor.triggerFile, vendor.trigger.nodeClass)]]
+			: []),
+	]),
 );
 
 export const credentialTypes: Record<string, ICredentialType> = Object.fromEntries(
@@ -23,7 +28,8 @@ export const credentialTypes: Record<string, ICredentialType> = Object.fromEntri
 
 /** A node type as workflows save it (`<package>.<name>`), from the node's name. */
 export function nodeTypeOf(node: string): string {
-	return VENDORS.find((vendor) => vendor.node === node)?.nodeType ?? node;
+	const vendor = VENDORS.find((row) => row.node === node || row.trigger?.node === node);
+	return vendor ? `${vendor.packageName}.${node}` : node;
 }
 
 /** The node's name in a node type (`@record-links/n8n-nodes-devrev.devRev` → `devRev`). */
