@@ -13,6 +13,11 @@ export const EXAMPLES_DIR = join(ROOT, 'examples');
 const SANDBOX_CREDENTIALS_DIR = join(EXAMPLES_DIR, 'sandbox-credentials');
 /** The AI Agent example: every vendor's node as a tool, with a chat model (no vendor prefix). */
 export const AGENT_EXAMPLE = join(EXAMPLES_DIR, 'ai-agent-links-records.json');
+/**
+ * The DevRev Trigger example: it starts on DevRev's link events once activated (published), not from
+ * "Execute workflow" like the other examples (test/e2e/trigger.test.ts activates it).
+ */
+export const DEVREV_TRIGGER_EXAMPLE = join(EXAMPLES_DIR, 'devrev-trigger-new-dependency.json');
 
 /** The vendors this checkout can run end to end: their examples and sandbox credential exist. */
 export function presentVendors(): VendorInfo[] {
@@ -38,6 +43,14 @@ export interface WorkflowJson {
 
 export function readWorkflow(file: string): WorkflowJson {
 	return JSON.parse(readFileSync(file, 'utf8')) as WorkflowJson;
+}
+
+/**
+ * Whether a workflow starts from a Manual Trigger, so that "Execute workflow" (or the tests' manual
+ * run) runs it; a trigger example starts only on its trigger's events, once activated.
+ */
+export function runsManually(workflow: WorkflowJson): boolean {
+	return workflow.nodes.some((node) => node.type === 'n8n-nodes-base.manualTrigger');
 }
 
 export interface CredentialJson {

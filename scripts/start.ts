@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { createServer } from 'node:net';
 import { join, relative } from 'node:path';
 
-import { hashOf, readWorkflow } from './examples';
+import { hashOf, readWorkflow, runsManually } from './examples';
 import { importWorkflows } from './n8n-cli';
 import { DEFAULT_N8N_VERSION, ensureN8n, N8N_VERSION } from './n8n-install';
 import { DEFAULT_OWNER, login } from './n8n-server';
@@ -133,7 +133,8 @@ async function main(): Promise<void> {
 	const defaultLoginWorks = ownerCreated || (await login(n8n.url, DEFAULT_OWNER).then(() => true, () => false));
 
 	const names = vendors.map((vendor) => vendor.displayName).join(', ');
-	const workflowNames = examples.map((file) => `"${readWorkflow(file).name}"`);
+	// A trigger example (the DevRev Trigger's) starts on the sandbox's events once published.
+	const workflowNames = examples.map(readWorkflow).map((workflow) => `"${workflow.name}"${runsManually(workflow) ? '' : ' (publish/activate it: it runs on DevRev events)'}`);
 	log();
 	log(`\x1b[1;32mn8n ${N8N_VERSION} is running: http://localhost:${port}\x1b[0m`);
 	log();

@@ -16,6 +16,12 @@ import { installPackages } from '../../scripts/pack';
 import { freePort } from '../../scripts/ports';
 
 export interface RunningN8n {
+	/** Where n8n listens (loopback). */
+	url: string;
+	/** n8n's log (gone after stop). */
+	logFile: string;
+	/** The owner's REST session, for what `run` does not cover (activating a workflow, reading executions). */
+	rest: N8nRestClient;
 	/** Runs an imported workflow from its Manual Trigger and returns the finished execution. */
 	run(workflowId: string): Promise<WorkflowRun>;
 	stop(): Promise<void>;
@@ -36,7 +42,7 @@ export async function startRunningN8n(name: string, credentials: CredentialJson[
 		await importWorkflows(workflows, cli);
 		server = await startN8nServer({ userFolder, port: await freePort(), brokerPort: await freePort() });
 		const rest = await N8nRestClient.asOwner(server);
-		return { run: async (workflowId) => await rest.runWorkflow(workflowId), stop };
+		return { url: server.url, logFile: server.logFile, rest, run: async (workflowId) => await rest.runWorkflow(workflowId), stop };
 	} catch (error) {
 		await stop();
 		throw error;

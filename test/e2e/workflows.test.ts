@@ -2,7 +2,7 @@
  * Every vendor's example workflows, run by real n8n (as the editor's "Execute workflow" runs them)
  * with the pack installed as a community package, against the vendor sandbox running in this process.
  */
-import { exampleFiles, presentVendors, readWorkflow, sandboxCredentials, type WorkflowJson } from '../../scripts/examples';
+import { DEVREV_TRIGGER_EXAMPLE, exampleFiles, presentVendors, readWorkflow, runsManually, sandboxCredentials, type WorkflowJson } from '../../scripts/examples';
 import { successfulOutput, type WorkflowRun } from '../../scripts/n8n-rest';
 import { VENDORS } from '../../scripts/vendors';
 import { startSandbox, type VendorSandbox } from '../sandbox';
@@ -59,6 +59,14 @@ afterAll(async () => {
 
 test('every vendor package has examples, a sandbox credential and e2e cases', () => {
 	expect(cases.map((vendorCase) => vendorCase.key).sort()).toEqual(VENDORS.map((vendor) => vendor.key).sort());
+});
+
+test('every example runs from a Manual Trigger but the DevRev Trigger example (test/e2e/trigger.test.ts activates it); every ID is one n8n keeps static data for', () => {
+	const examples = present.flatMap(exampleFiles).map(readWorkflow);
+	expect(examples.filter((workflow) => !runsManually(workflow)).map((workflow) => workflow.id)).toEqual([readWorkflow(DEVREV_TRIGGER_EXAMPLE).id]);
+	// n8n saves a workflow's static data (where a trigger keeps its webhook's ID) only for an ID of at
+	// most 21 characters (isWorkflowIdValid in n8n's utils.js).
+	expect(examples.filter((workflow) => workflow.id.length > 21).map((workflow) => workflow.id)).toEqual([]);
 });
 
 describe.each(cases)('$key', (vendorCase) => {

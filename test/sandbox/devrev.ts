@@ -99,6 +99,13 @@ export interface DevRevVariants {
 	signatureEncoding: (typeof DEVREV_VARIANTS.signatureEncoding)[number];
 }
 
+/**
+ * DevRev's webhook and event IDs never repeat, so they are numbered across sandbox resets: a trigger
+ * remembers the events it saw, also from one test to the next.
+ */
+let webhooksMade = 0;
+let eventsMade = 0;
+
 export type DevRevWebhookStatus = 'active' | 'inactive' | 'unverified';
 
 /** A webhook as the sandbox keeps it; `webhookAnswer` gives it as DevRev's API answers it. */
@@ -173,8 +180,6 @@ export interface DevRevState {
 	/** Each changed link's object_version (absent: 1). */
 	linkVersions: Map<string, number>;
 	webhooks: Map<string, DevRevWebhook>;
-	nextWebhook: number;
-	nextEvent: number;
 	/** Every HTTP attempt to deliver an event or a verify, in the order they were answered. */
 	deliveries: DevRevDelivery[];
 	/** The wait before each attempt (before the first, then after each failed one): DevRev's three attempts. */
@@ -420,7 +425,7 @@ function createWebhook(request: SandboxRequest, state: DevRevState): SandboxResp
 	if (typeof input.secret === 'string') recordSecret(input.secret);
 	const now = new Date().toISOString();
 	const webhook: DevRevWebhook = {
-		id: WEBHOOK_ID(state.nextWebhook++),
+		id: WEBHOOK_ID(++webhooksMade),
 		url: input.url as string,
 		event_types: [...new Set((input.event_types as string[] | undefined) ?? [])],
 		secret: (input.secret as string | undefined) ?? newSecret(),
@@ -544,7 +549,7 @@ function outgoing(
 ): Outgoing {
 	const webhookId = forgery === 'unknown-webhook' ? UNKNOWN_WEBHOOK_ID : webhook.id;
 	// DevRev's event IDs extend the webhook's (devrev/examples webhooks/README.md).
-	const id = `${webhookId}:webhook_event/${state.nextEvent++}`;
+	const id = `${webhookId}:webhook_event/${++eventsMade}`;
 	const timestamp = new Date(Date.now() - (forgery === 'stale' ? STALE_MS : 0)).toISOString();
 	const body = JSON.stringify({ id, webhook_id: webhookId, timestamp, type, [type]: payload });
 	const signature =
@@ -745,8 +750,6 @@ function newDevRevState(): DevRevState {
 		nextLink: 1,
 		linkVersions: new Map(),
 		webhooks: new Map(),
-		nextWebhook: 1,
-		nextEvent: 1,
 		deliveries: [],
 		retryDelaysMs: [0, 30_000, 180_000],
 		deliveryTimeoutMs: 3000,

@@ -22,6 +22,7 @@ import {
 	type LinkEvent,
 	passesFilters,
 	type SeenEvents,
+	seenBefore,
 	type TriggerFilters,
 	webhookSecret,
 } from './delivery';
@@ -47,8 +48,12 @@ function refuse(context: IWebhookFunctions, message: string): IWebhookResponseDa
 	return { noWebhookResponse: true };
 }
 
-/** Deliveries being handled in this process, by event key: a repeat arriving before the first is saved starts nothing either. */
-const inFlight = new Set<string>();
+/**
+ * The webhook each URL registered, as this process made or found it: n8n may not have saved the
+ * node's static data (a workflow whose ID is longer than n8n stores static data for), and the
+ * registration is still known here.
+ */
+const registeredHere = new Map<string, string>();
 
 export class DevRevTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -157,9 +162,11 @@ export class DevRevTrigger implements INodeType {
 				for (const webhook of registered) if (webhook !== kept) await deleteWebhook(this, webhook.id);
 				if (!kept) {
 					delete state.webhookId;
+					registeredHere.delete(url);
 					return false;
 				}
 				state.webhookId = kept.id;
+				registeredHere.set(url, kept.id);
 				return true;
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
@@ -167,6 +174,7 @@ export class DevRevTrigger implements INodeType {
 				const state = this.getWorkflowStaticData('node') as TriggerState;
 				state.webhookId = await createWebhook(this, url, events, secret);
 				state.seenEvents = {};
+				registeredHere.set(url, state.webhookId);
 				return true;
 			},
 			// Deletes this node's webhook and any other DevRev holds for its URL.
@@ -178,6 +186,7 @@ export class DevRevTrigger implements INodeType {
 				for (const id of ids) await deleteWebhook(this, id);
 				delete state.webhookId;
 				delete state.seenEvents;
+				registeredHere.delete(url);
 				return true;
 			},
 		},
@@ -185,7 +194,7 @@ export class DevRevTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const body = this.getBodyData();
-		const { secret, events } = await webhookSetup(this);
+		const { url, secret, events } = await webhookSetup(this);
 		const signature = this.getHeaderData()['x-devrev-signature'];
 		if (!isSignedBy(secret, this.getRequestObject().rawBody, typeof signature === 'string' ? signature : undefined)) {
 			return refuse(this, "The delivery does not carry this webhook's X-DevRev-Signature");
@@ -197,7 +206,7 @@ export class DevRevTrigger implements INodeType {
 		}
 
 		const state = this.getWorkflowStaticData('node') as TriggerState;
-		if (typeof body.webhook_id !== 'string' || body.webhook_id !== state.webhookId) {
+		if (typeof body.webhook_id !== 'string' || (body.webhook_id !== state.webhookId && body.webhook_id !== registeredHere.get(url))) {
 			return refuse(this, 'The delivery names a webhook this trigger did not register');
 		}
 		const maxAgeSeconds = (this.getNodeParameter('options.maxEventAgeSeconds', DEFAULT_MAX_EVENT_AGE_SECONDS) as number) || DEFAULT_MAX_EVENT_AGE_SECONDS;
@@ -206,27 +215,22 @@ export class DevRevTrigger implements INodeType {
 		if (age === undefined || Math.abs(age) > maxAgeSeconds) return refuse(this, `The delivery's timestamp is missing or more than ${maxAgeSeconds} s away`);
 		if (typeof body.id !== 'string' || body.id === '') return refuse(this, 'The delivery has no event ID');
 
-		// A repeated event (DevRev's retry, or a replay) is acknowledged and starts nothing.
+		// A repeated event (DevRev's retry, or a replay) is acknowledged and starts nothing: remembered
+		// in this process and in static data (which outlives a restart where n8n saves it).
 		const key = eventKey(body.webhook_id, body.id);
 		const seen = forgetOldEvents(state.seenEvents ?? {}, now, maxAgeSeconds);
-		if (seen[key] !== undefined || inFlight.has(key)) {
-			state.seenEvents = seen;
-			return { webhookResponse: { received: true, repeated: true } };
-		}
-		inFlight.add(key);
-		try {
-			state.seenEvents = { ...seen, [key]: now };
-			const event = body.type as LinkEvent;
-			const filters = this.getNodeParameter('filters', {}) as Partial<TriggerFilters>;
-			const link = (body[event] as IDataObject | undefined)?.link as IDataObject | undefined;
-			const wanted =
-				LINK_EVENTS.includes(event) &&
-				events.includes(event) &&
-				passesFilters(event, link, { linkTypes: filters.linkTypes ?? [], object: filters.object ?? '', objectRole: filters.objectRole ?? 'either' });
-			if (!wanted) return { webhookResponse: { received: true } };
-			return { workflowData: [this.helpers.returnJsonArray([eventItem(body, event)])] };
-		} finally {
-			inFlight.delete(key);
-		}
+		const repeated = seenBefore(key, now, maxAgeSeconds) || seen[key] !== undefined;
+		state.seenEvents = { ...seen, [key]: seen[key] ?? now };
+		if (repeated) return { webhookResponse: { received: true, repeated: true } };
+
+		const event = body.type as LinkEvent;
+		const filters = this.getNodeParameter('filters', {}) as Partial<TriggerFilters>;
+		const link = (body[event] as IDataObject | undefined)?.link as IDataObject | undefined;
+		const wanted =
+			LINK_EVENTS.includes(event) &&
+			events.includes(event) &&
+			passesFilters(event, link, { linkTypes: filters.linkTypes ?? [], object: filters.object ?? '', objectRole: filters.objectRole ?? 'either' });
+		if (!wanted) return { webhookResponse: { received: true } };
+		return { workflowData: [this.helpers.returnJsonArray([eventItem(body, event)])] };
 	}
 }

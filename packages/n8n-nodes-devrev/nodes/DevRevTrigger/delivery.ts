@@ -56,6 +56,28 @@ export function eventAgeSeconds(timestamp: unknown, now: number): number | undef
  */
 export type SeenEvents = Record<string, number>;
 
+/** Most events remembered in this process (about 3 MB at most). */
+const MAX_REMEMBERED = 20_000;
+
+/**
+ * The events this process has seen, by key, with when each may be forgotten. Static data alone is not
+ * enough: n8n saves a webhook's static data after a call that starts nothing, but from 2.41 not after
+ * one that starts an execution, and calls arriving together each save their own copy over the others'.
+ */
+const rememberedEvents = new Map<string, number>();
+
+/** Records an event as seen in this process; answers whether it had been seen already. */
+export function seenBefore(key: string, now: number, maxAgeSeconds: number): boolean {
+	for (const [remembered, forgetAt] of rememberedEvents) {
+		// Insertion order is roughly expiry order: stop at the first entry still to keep.
+		if (forgetAt > now && rememberedEvents.size <= MAX_REMEMBERED) break;
+		rememberedEvents.delete(remembered);
+	}
+	if (rememberedEvents.has(key)) return true;
+	rememberedEvents.set(key, now + 2 * maxAgeSeconds * 1000);
+	return false;
+}
+
 export function forgetOldEvents(seen: SeenEvents, now: number, maxAgeSeconds: number): SeenEvents {
 	// Twice the window: an event dated in the future by the sender's clock stays remembered too.
 	const oldest = now - 2 * maxAgeSeconds * 1000;
