@@ -194,10 +194,12 @@ export async function applyAuthentication(
 	return requestOptions;
 }
 
+/** A registered node type: ours by its name, another (the benchmark's HTTP Request) by its full type. */
+const registeredType = (type: string) => nodeTypes[type] ?? nodeTypes[nodeNameOf(type)];
+
 export const nodeTypeRegistry: INodeTypes = {
-	getByName: (type: string) => nodeTypes[nodeNameOf(type)],
-	getByNameAndVersion: (type: string, version?: number) =>
-		NodeHelpers.getVersionedNodeType(nodeTypes[nodeNameOf(type)], version),
+	getByName: (type: string) => registeredType(type),
+	getByNameAndVersion: (type: string, version?: number) => NodeHelpers.getVersionedNodeType(registeredType(type), version),
 	getKnownTypes: () => ({}),
 } as INodeTypes;
 
