@@ -3,14 +3,15 @@
  * pack as a community package, the vendor sandbox, its credentials and the example workflows) on
  * free ports and a temporary user folder. For every node: find it in the node creator with its icon,
  * add it and fill its parameters (every picker must list the sandbox's names), run it, test its
- * credential (right and wrong secret), and run its link example from the canvas. Assertions read the
+ * credential (right and wrong secret), and run its link example from the canvas. For every trigger
+ * node: find it among the node creator's triggers and add it to a new workflow. Assertions read the
  * page and the sandbox's state. The same run writes the README's screenshots to docs/screenshots/.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import type { INodePropertyOptions, INodeTypeDescription } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions, INodeTypeDescription } from 'n8n-workflow';
 import type { Locator, Page } from 'playwright-core';
 
 import { AGENT_EXAMPLE, readWorkflow } from '../../scripts/examples';
@@ -106,9 +107,9 @@ async function waitUntil(condition: () => boolean | Promise<boolean>, what: stri
 	}
 }
 
-async function screenshot(page: Page, name: string): Promise<void> {
+async function screenshot(page: Page, name: string, options: { animations?: 'disabled' } = {}): Promise<void> {
 	mkdirSync(SCREENSHOTS, { recursive: true });
-	await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+	await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), ...options });
 }
 
 /** The built node's description (what n8n shows in the node creator). */
@@ -122,6 +123,47 @@ function linkAction(description: INodeTypeDescription): string {
 	const link = (operation?.options as INodePropertyOptions[] | undefined)?.find((option) => option.value === 'link');
 	if (!link?.action) throw new Error(`${description.displayName} has no Link operation with an action name`);
 	return link.action;
+}
+
+/** The node creator's items (nodes, and a node's actions once it is opened). */
+function creatorItems(page: Page): Locator {
+	return page.locator('[data-test-id=node-creator-action-item], [data-test-id=node-creator-node-item]');
+}
+
+/** The node creator's item named exactly `name`. */
+function creatorItem(page: Page, name: string): Locator {
+	return creatorItems(page).filter({ has: page.getByTestId('node-creator-item-name').getByText(name, { exact: true }) });
+}
+
+/** The header of a category of a node's actions in the node creator ("Triggers", "Actions"). */
+function categoryHeader(name: 'Triggers' | 'Actions'): string {
+	return `[data-test-id=node-creator-category-item][data-keyboard-nav-id=${name}]`;
+}
+
+/**
+ * A category of the opened node's actions, with its items, folded or not. A node whose package has a
+ * trigger of the same name is one item in the node creator: its triggers first, then its actions,
+ * folded when it is opened from "What triggers this workflow?".
+ */
+function creatorCategory(page: Page, name: 'Triggers' | 'Actions', folded: boolean): Locator {
+	return page.locator(`[data-category-collapsed=${folded}]`).filter({ has: page.locator(categoryHeader(name)) });
+}
+
+/** Unfolds a category of the opened node's actions if it is folded. */
+async function unfoldCategory(page: Page, name: 'Triggers' | 'Actions'): Promise<void> {
+	const folded = creatorCategory(page, name, true);
+	const unfolded = creatorCategory(page, name, false);
+	await folded.or(unfolded).waitFor();
+	if ((await folded.count()) > 0) await folded.locator(categoryHeader(name)).click();
+	await unfolded.waitFor();
+}
+
+/** Checks the item's icon: served from the package's dist/icons, loaded, and drawn at a visible size. */
+async function expectPackageIcon(item: Locator, packageName: string, icon: string): Promise<void> {
+	const image = item.locator('img').first();
+	expect(await image.getAttribute('src')).toMatch(new RegExp(`/icons/${packageName}/dist/icons/${icon}\\.svg$`));
+	await waitUntil(async () => (await image.evaluate((element) => (element as HTMLImageElement).naturalWidth)) > 0, 'the icon loads');
+	expect((await image.boundingBox())?.width).toBeGreaterThan(10);
 }
 
 interface UiCase {
@@ -236,6 +278,28 @@ const uiCases: Array<UiCase & { packageName: string }> = VENDORS.map(({ key, cre
 	...uiRows[key],
 }));
 
+/** The DevRev Trigger as its built description has it: what the node creator and its panel must show. */
+const devRevTrigger = (() => {
+	const vendor = vendorInfo('devrev');
+	const description = nodeTypes[vendor.trigger!.node].description;
+	const property = (name: string) => description.properties.find((candidate) => candidate.name === name)!;
+	return {
+		vendor,
+		description,
+		nodeType: vendor.triggerType!,
+		/** The Events field's options (Link Created, …), in the description's order. */
+		events: (property('events').options as INodePropertyOptions[]).map((option) => option.name),
+		/** The Filters collection's fields. */
+		filters: {
+			fields: (property('filters').options as INodeProperties[]).map((option) => ({ name: option.name, displayName: option.displayName })),
+		},
+		notice: description.properties.find((candidate) => candidate.type === 'notice')!.displayName,
+	};
+})();
+
+/** The node creator's name of a trigger action for an event option (n8n writes "On link created"). */
+const onEvent = (event: string) => new RegExp(`^On ${event}$`, 'i');
+
 beforeAll(async () => {
 	const packagesDir = process.env.RECORD_LINKS_PACKAGES_DIR;
 	if (!packagesDir) throw new Error('Run the browser tests with `npm run test:ui` (its global setup packs the packages)');
@@ -250,8 +314,19 @@ afterAll(async () => {
 	if (userFolder) rmSync(userFolder, { recursive: true, force: true });
 });
 
-test('every node of the pack has its checks here', () => {
+test('every node of the pack has its checks here', async () => {
 	expect(uiCases.map((uiCase) => uiCase.vendor.key).sort()).toEqual(running.vendors.map((vendor) => vendor.key).sort());
+	// Every node type n8n loaded from the packages: each node and trigger has its checks below, and the
+	// nodes' AI Agent tool variants (`<node>Tool`, made by n8n) are run by the agent example.
+	const response = await editor.context.request.get(`${running.n8n.url}/types/nodes.json`);
+	expect(response.status()).toBe(200);
+	const packageNames = running.vendors.map((vendor) => vendor.packageName);
+	const loaded = ((await response.json()) as Array<{ name: string }>)
+		.map((type) => type.name)
+		.filter((name) => packageNames.some((packageName) => name.startsWith(`${packageName}.`)));
+	const nodes = uiCases.map((uiCase) => vendorInfo(uiCase.vendor.key).nodeType);
+	const checked = [...nodes, ...nodes.map((node) => `${node}Tool`), devRevTrigger.nodeType];
+	expect([...new Set(loaded)].sort()).toEqual(checked.sort());
 });
 
 describe.each(uiCases)('$name', (uiCase) => {
@@ -270,21 +345,17 @@ describe.each(uiCases)('$name', (uiCase) => {
 		await page.goto(`${running.n8n.url}/workflow/new`);
 		await page.click('[data-test-id=canvas-plus-button]');
 		await page.fill('[data-test-id=node-creator-search-bar]', uiCase.name);
-		const item = page.locator('[data-test-id=node-creator-action-item], [data-test-id=node-creator-node-item]').filter({
-			has: page.getByTestId('node-creator-item-name').getByText(uiCase.name, { exact: true }),
-		});
+		const item = creatorItem(page, uiCase.name);
 		await item.first().waitFor();
 		expect(await item.count()).toBe(1);
-		const icon = item.locator('img').first();
 		// Served from the vendor's own package.
-		expect(await icon.getAttribute('src')).toMatch(new RegExp(`/icons/${uiCase.packageName}/dist/icons/${uiCase.vendor.key}\\.svg$`));
-		// The icon loaded (n8n served it), and it is drawn at a visible size.
-		await waitUntil(async () => (await icon.evaluate((image) => (image as HTMLImageElement).naturalWidth)) > 0, 'the icon loads');
-		expect((await icon.boundingBox())?.width).toBeGreaterThan(10);
+		await expectPackageIcon(item, uiCase.packageName, uiCase.vendor.key);
 	});
 
 	test('it is added with the sandbox credential, its pickers list the sandbox names, and it links', async () => {
-		await page.locator('[data-test-id=node-creator-action-item], [data-test-id=node-creator-node-item]').first().click();
+		await creatorItem(page, uiCase.name).click();
+		// With a trigger in its package, the node's item lists the trigger's events first and folds its actions.
+		if (vendorInfo(vendorCase.key).trigger) await unfoldCategory(page, 'Actions');
 		const action = linkAction(nodeDescription(vendorCase.key));
 		await page.locator('[data-test-id=item-iterator-item]').filter({ has: page.getByText(action, { exact: true }) }).click();
 		await page.locator('[data-test-id=ndv]').waitFor();
@@ -363,6 +434,121 @@ describe.each(uiCases)('$name', (uiCase) => {
 		const expected = vendorCase.exampleLinks.map((key) => shownFields(vendorCase.linkOutput(running.sandbox, key)));
 		expect(rows.map((row, index) => pickFields(row, expected[index] ?? {}))).toEqual(expected);
 		await screenshot(page, `${vendorCase.key}-output`);
+	});
+});
+
+describe(devRevTrigger.description.displayName, () => {
+	const { vendor, description, events, filters } = devRevTrigger;
+	// n8n shows a node and the trigger of the same name ("DevRev" and "DevRev Trigger") as one item, named as the node.
+	const itemName = nodeDescription(vendor.key).displayName;
+	let page: Page;
+
+	beforeAll(async () => {
+		page = await editor.context.newPage();
+	});
+
+	afterAll(async () => {
+		await page?.close();
+	});
+
+	/** The visible options of the open dropdown (each option's first line: its name). */
+	const dropdownOptions = () => page.locator('.el-select-dropdown__item:visible');
+	const optionNames = async () => (await dropdownOptions().allInnerTexts()).map((text) => text.split('\n')[0].trim());
+	/** The open dropdown's option named `name` (an option may show a description under its name). */
+	const dropdownOption = (name: string) => dropdownOptions().filter({ has: page.getByText(name, { exact: true }) });
+	/** Closes the open dropdown and waits until it is gone. */
+	async function closeDropdown(): Promise<void> {
+		await page.keyboard.press('Escape');
+		await dropdownOptions().first().waitFor({ state: 'hidden' });
+	}
+
+	test(`the node creator lists it among the triggers, found by "${vendor.displayName}" and by "${description.displayName}", with the icon of its package`, async () => {
+		for (const search of [vendor.displayName, description.displayName]) {
+			await page.goto(`${running.n8n.url}/workflow/new`);
+			// A new workflow's + opens "What triggers this workflow?".
+			await page.click('[data-test-id=canvas-plus-button]');
+			await page.fill('[data-test-id=node-creator-search-bar]', search);
+			const item = creatorItem(page, itemName);
+			await item.waitFor();
+			expect({ search, items: await creatorItems(page).allInnerTexts() }).toEqual({ search, items: [expect.stringMatching(new RegExp(`^${itemName}\\b`))] });
+			await expectPackageIcon(item, vendor.packageName, vendor.key);
+
+			// Opened, the item lists one trigger per event, then the DevRev node's actions, folded.
+			await item.click();
+			const triggers = creatorCategory(page, 'Triggers', false).getByTestId('item-iterator-item');
+			await triggers.first().waitFor();
+			const listed = (await triggers.allInnerTexts()).map((text) => text.trim());
+			expect({ search, listed }).toEqual({ search, listed: events.map((event) => expect.stringMatching(onEvent(event))) });
+			await creatorCategory(page, 'Actions', true).waitFor();
+		}
+	});
+
+	test('added to a new workflow, its panel shows the notice about deleted links, the events, the filters and its webhook URL', async () => {
+		// The node creator is open at the item's triggers: the first event's trigger adds the node with that event.
+		const [first, ...others] = events;
+		await creatorCategory(page, 'Triggers', false).getByTestId('item-iterator-item').filter({ hasText: onEvent(first) }).click();
+		const ndv = page.locator('[data-test-id=ndv]');
+		await ndv.waitFor();
+		expect(await ndv.getByTestId('node-title-container').innerText()).toContain(description.defaults.name);
+		await expect(ndv.locator('[data-test-id=node-credentials-select] input').inputValue()).resolves.toBe(`${vendor.displayName} account`);
+		await ndv.getByRole('alert').filter({ hasText: devRevTrigger.notice }).waitFor();
+
+		// Events: the one the trigger action chose; the list offers all three; then all three are chosen.
+		const eventsField = ndv.getByTestId('parameter-input-events');
+		const chosenEvents = async () => (await eventsField.locator('.el-select__tags-text').allInnerTexts()).map((text) => text.trim());
+		await eventsField.locator('.el-select__tags-text').first().waitFor();
+		expect(await chosenEvents()).toEqual([first]);
+		await eventsField.click();
+		await dropdownOptions().first().waitFor();
+		expect(await optionNames()).toEqual(events);
+		for (const event of others) await dropdownOption(event).click();
+		await closeDropdown();
+		expect(await chosenEvents()).toEqual([first, ...others]);
+
+		// Filters: the add list offers the three fields; each one added shows its input (the last one
+		// left may be added at once, without a list, as n8n 2.8 does).
+		const filtersField = ndv.locator('.multi-parameter').filter({ has: page.locator('label[for=filters]') });
+		const addFilter = filtersField.getByTestId('collection-parameter-add');
+		await addFilter.click();
+		await dropdownOptions().first().waitFor();
+		expect(await optionNames()).toEqual(filters.fields.map((field) => field.displayName));
+		for (const [index, field] of filters.fields.entries()) {
+			if (index > 0) {
+				// The list of the field before closes first: its fading options must not be taken for the next list's.
+				await dropdownOptions().first().waitFor({ state: 'hidden' });
+				await addFilter.click();
+			}
+			const input = filtersField.getByTestId(`parameter-input-${field.name}`);
+			const option = dropdownOption(field.displayName);
+			await option.or(input).first().waitFor();
+			if (await option.isVisible()) await option.click();
+			await input.waitFor();
+		}
+		await dropdownOptions().first().waitFor({ state: 'hidden' });
+		const objectRole = filtersField.getByTestId('parameter-input-objectRole').locator('input');
+		await expect(objectRole.inputValue()).resolves.toBe('Either End');
+		// For the screenshot: links of one type.
+		await filtersField.getByTestId('parameter-input-linkTypes').click();
+		await dropdownOption('Is dependent on').click();
+		await closeDropdown();
+
+		// The URL DevRev must reach: n8n's production webhook URL of the node.
+		await ndv.locator('.webhooks .headline').click();
+		await ndv.getByTestId('radio-button-production').click();
+		const webhookUrl = ndv.locator('.webhooks .webhook-url');
+		const shownUrl = async () => (await webhookUrl.innerText()).trim();
+		await waitUntil(async () => (await shownUrl()).includes('/webhook/'), 'the production URL shows');
+		const { port } = new URL(running.n8n.url);
+		expect(await shownUrl()).toMatch(new RegExp(`^http://localhost:${port}/webhook/[0-9a-f-]{36}/webhook$`));
+		// Off the fields (no hover controls), and with the section's unfolding transition finished.
+		await page.mouse.move(0, 0);
+		await screenshot(page, `${vendor.key}-trigger-panel`, { animations: 'disabled' });
+
+		// On the canvas, with every event chosen, its subtitle says so.
+		await ndv.getByTestId('ndv-close-button').click();
+		await ndv.waitFor({ state: 'hidden' });
+		const node = page.locator(`[data-test-id=canvas-node][data-node-name="${description.defaults.name}"]`);
+		expect((await node.innerText()).split('\n').slice(0, 2)).toEqual([description.defaults.name, 'Any link event']);
 	});
 });
 

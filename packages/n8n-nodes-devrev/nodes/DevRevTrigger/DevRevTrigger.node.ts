@@ -62,7 +62,8 @@ export class DevRevTrigger implements INodeType {
 		icon: { light: 'file:../../icons/devrev.svg', dark: 'file:../../icons/devrev.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{ $parameter["events"].length === 3 ? "Any link event" : $parameter["events"].join(", ") }}',
+		subtitle:
+			'={{ $parameter["events"].length === 3 ? "Any link event" : $parameter["events"].join(", ").replace("link_created", "Link Created").replace("link_updated", "Link Updated").replace("link_deleted", "Link Deleted") }}',
 		description: 'Starts the workflow when a DevRev link is created, updated or deleted',
 		defaults: { name: 'DevRev Trigger' },
 		inputs: [],
@@ -72,7 +73,7 @@ export class DevRevTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'A deleted link arrives with its ID only (DevRev sends nothing more), so the filters cannot apply to Link Deleted events: each one starts the workflow with link.ID alone',
+					'A deleted link arrives with its ID only (DevRev sends nothing more), so the filters cannot apply to Link Deleted events: each one starts the workflow, its item holding the link\'s ID alone',
 				name: 'deletedNotice',
 				type: 'notice',
 				default: '',
@@ -123,7 +124,7 @@ export class DevRevTrigger implements INodeType {
 							{ name: 'Source', value: 'source', description: 'The link starts at the object' },
 							{ name: 'Target', value: 'target', description: 'The link ends at the object' },
 						],
-						description: 'Which end of the link the object must be',
+						description: 'Which end of the link the Object filter must be (used only with Object)',
 					},
 				],
 			},
