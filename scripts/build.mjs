@@ -15,7 +15,7 @@ import { build } from 'esbuild';
 import { ROOT, vendorPackageDirs } from './workspace.mjs';
 
 /** What a bundle may import at run time: what n8n provides to every community package. */
-export const RUNTIME_IMPORTS = ['n8n-workflow', 'zod'];
+const RUNTIME_IMPORTS = ['n8n-workflow', 'zod'];
 
 async function buildPackage(dir) {
 	const packageDir = join(ROOT, dir);

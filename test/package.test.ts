@@ -15,7 +15,7 @@ import { VENDORS } from '../scripts/vendors';
 
 const execFileAsync = promisify(execFile);
 
-/** Size budget of each published tarball (measured at 1.0.0: 27–32 kB packed, 93–112 kB unpacked, 9 files). */
+/** Size budget of each published tarball (measured at 1.0.0: 28–35 kB packed, 93–126 kB unpacked, 9 files; DevRev, with its trigger, 11). */
 const PACKED_BUDGET_BYTES = 40_000;
 const UNPACKED_BUDGET_BYTES = 140_000;
 
