@@ -4,9 +4,11 @@ import type { Vendor } from './types';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_RETRIES = 5;
+const MAX_CONCURRENCY = 64;
 
 export interface EngineSettings {
-	concurrency: number;
+	/** The user's fixed cap; undefined is Auto (see concurrency.ts). */
+	concurrency: number | undefined;
 	batchSize: number;
 	ratePerSecond: number | undefined;
 	/** Reads per second per read scope (the vendor's documented read limit), or undefined. */
@@ -34,9 +36,11 @@ export function optionsCollection(vendor: Vendor, { batching, extra = [] }: Opti
 			displayName: 'Concurrency',
 			name: 'concurrency',
 			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 64 },
+			typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
 			default: defaultConcurrency,
-			description: `How many requests may be in flight at once (default ${vendor.defaultConcurrency})`,
+			description: autoCeiling(vendor) > vendor.defaultConcurrency
+				? `Most requests in flight at once, as a fixed cap. Without this option the node finds ${vendor.displayName}'s pace itself (Auto): it starts at ${vendor.defaultConcurrency}, sends more while answers come back fine and no slower, and halves on a 429, 503 or time-out.`
+				: `Most requests in flight at once (default ${vendor.defaultConcurrency})`,
 		},
 		{
 			displayName: 'Max Retries',
@@ -87,6 +91,11 @@ export function optionsCollection(vendor: Vendor, { batching, extra = [] }: Opti
 	};
 }
 
+/** Most requests in flight Auto ever allows: the vendor's documented ceiling, else the option's maximum. */
+export function autoCeiling(vendor: Vendor): number {
+	return vendor.maxConcurrency ?? MAX_CONCURRENCY;
+}
+
 function positiveInteger(value: unknown, fallback: number): number {
 	return typeof value === 'number' && Number.isFinite(value) && value >= 1 ? Math.floor(value) : fallback;
 }
@@ -96,7 +105,7 @@ export function readEngineSettings(context: IExecuteFunctions, vendor: Vendor): 
 	const rate = options.requestsPerSecond ?? vendor.defaultRatePerSecond;
 	const retries = options.maxRetries;
 	return {
-		concurrency: positiveInteger(options.concurrency, vendor.defaultConcurrency),
+		concurrency: options.concurrency === undefined ? undefined : positiveInteger(options.concurrency, vendor.defaultConcurrency),
 		batchSize: positiveInteger(options.batchSize, vendor.defaultBatchSize ?? 100),
 		ratePerSecond: typeof rate === 'number' && rate > 0 ? rate : undefined,
 		readRatePerSecond: vendor.defaultReadRatePerSecond,

@@ -59,27 +59,71 @@ const PLAIN_JSON_READ = /^=\{\{\s*\$json((?:\.[A-Za-z_$][\w$]*|\[\s*(?:'[^'\\]*'
 const SEGMENT = /\.([A-Za-z_$][\w$]*)|\[\s*(?:'([^'\\]*)'|"([^"\\]*)"|(\d+))\s*\]/g;
 const PRIMITIVE_TYPES = new Set(['string', 'number', 'boolean']);
 
-/**
- * Per execution: the properties whose value is a plain `$json` read, with the path to read. n8n
- * evaluates such an expression with its whole expression engine (a data proxy, `$now` in the
- * workflow's zone, a fresh sandbox context: ~0.15 ms per call); reading the path gives the same value.
- */
-const plainReads = new WeakMap<object, Map<string, string[]>>();
+/** How one parameter is read for every item of an execution. */
+type ParameterRead =
+	| { kind: 'constant'; value: unknown }
+	| { kind: 'json'; path: string[] }
+	| { kind: 'expression' };
 
-function plainReadsOf(context: IExecuteFunctions, properties: INodeProperties[]): Map<string, string[]> {
-	let reads = plainReads.get(context);
-	if (reads) return reads;
-	reads = new Map();
-	for (const property of properties) {
-		if (!PRIMITIVE_TYPES.has(property.type) || property.validateType) continue;
-		const value: unknown = context.getNodeParameter(property.name, 0, null, { rawExpressions: true });
-		const match = typeof value === 'string' ? PLAIN_JSON_READ.exec(value) : null;
-		if (!match) continue;
-		const path = [...match[1].matchAll(SEGMENT)].map((segment) => segment[1] ?? segment[2] ?? segment[3] ?? segment[4]);
-		reads.set(property.name, path);
+/**
+ * Per execution, decided once from each parameter's raw value:
+ * - no expression in it: the same for every item, so n8n reads it once (`constant`);
+ * - exactly a plain read of the item's own JSON (`={{ $json.a.b }}`) on a primitive property: the
+ *   path is read from each item (`json`). n8n would run its whole expression engine per item (a data
+ *   proxy, `$now` in the workflow's zone, a fresh sandbox: ~0.15 ms a call) for the same value;
+ * - anything else goes through n8n per item (`expression`).
+ */
+const plans = new WeakMap<object, Map<string, ParameterRead>>();
+
+function planOf(context: IExecuteFunctions, properties: INodeProperties[]): Map<string, ParameterRead> {
+	let plan = plans.get(context);
+	if (plan) return plan;
+	plan = new Map();
+	for (const property of properties) plan.set(property.name, planParameter(context, property));
+	plans.set(context, plan);
+	return plan;
+}
+
+function planParameter(context: IExecuteFunctions, property: INodeProperties): ParameterRead {
+	const raw: unknown = context.getNodeParameter(property.name, 0, null, { rawExpressions: true });
+	if (!holdsExpression(raw)) {
+		// Errors (a hidden or invalid value) surface per item, as n8n would give them.
+		try {
+			return { kind: 'constant', value: deepFreeze(structuredClone(readParameter(context, property, 0))) };
+		} catch {
+			return { kind: 'expression' };
+		}
 	}
-	plainReads.set(context, reads);
-	return reads;
+	if (!PRIMITIVE_TYPES.has(property.type) || property.validateType) return { kind: 'expression' };
+	const match = typeof raw === 'string' ? PLAIN_JSON_READ.exec(raw) : null;
+	if (!match) return { kind: 'expression' };
+	return { kind: 'json', path: [...match[1].matchAll(SEGMENT)].map((segment) => segment[1] ?? segment[2] ?? segment[3] ?? segment[4]) };
+}
+
+/** Whether a raw parameter value holds an n8n expression anywhere ("=…" strings). */
+function holdsExpression(value: unknown): boolean {
+	if (typeof value === 'string') return value.startsWith('=');
+	if (Array.isArray(value)) return value.some(holdsExpression);
+	if (value !== null && typeof value === 'object') return Object.values(value).some(holdsExpression);
+	return false;
+}
+
+/** A value shared by every item is a frozen copy, so no item's handling can change another's or the node's. */
+function deepFreeze<T>(value: T): T {
+	if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+		Object.freeze(value);
+		for (const child of Object.values(value)) deepFreeze(child);
+	}
+	return value;
+}
+
+function readParameter(context: IExecuteFunctions, property: INodeProperties, itemIndex: number): unknown {
+	// A parameter hidden by display options reads as null; zod then sees it as absent.
+	return (
+		context.getNodeParameter(property.name, itemIndex, null, {
+			extractValue: property.type === 'resourceLocator',
+		}) ?? undefined
+	);
 }
 
 function readPath(json: unknown, path: string[]): unknown {
@@ -98,13 +142,17 @@ export function readItemParams<Params>(
 	itemIndex: number,
 ): ItemParamsResult<Params> {
 	const raw: Record<string, unknown> = {};
-	const reads = plainReadsOf(context, operation.properties);
-	const json = reads.size ? context.getInputData()[itemIndex]?.json : undefined;
+	const plan = planOf(context, operation.properties);
+	let json: unknown;
 	for (const property of operation.properties) {
-		let problem: string | undefined;
-		const path = reads.get(property.name);
-		if (path) {
-			const value = readPath(json, path);
+		const read = plan.get(property.name);
+		if (read?.kind === 'constant') {
+			raw[property.name] = read.value;
+			continue;
+		}
+		if (read?.kind === 'json') {
+			json ??= context.getInputData()[itemIndex]?.json;
+			const value = readPath(json, read.path);
 			// Primitives only: anything else goes through n8n, which copies objects and arrays.
 			if (value === undefined || value === null || PRIMITIVE_TYPES.has(typeof value)) {
 				raw[property.name] = value ?? undefined;
@@ -112,16 +160,10 @@ export function readItemParams<Params>(
 			}
 		}
 		try {
-			// A parameter hidden by display options reads as null; zod then sees it as absent.
-			raw[property.name] =
-				context.getNodeParameter(property.name, itemIndex, null, {
-					extractValue: property.type === 'resourceLocator',
-				}) ?? undefined;
+			raw[property.name] = readParameter(context, property, itemIndex);
 		} catch (error) {
 			// An expression that fails for this item is this item's input problem.
-			problem = error instanceof Error ? error.message : String(error);
-		}
-		if (problem !== undefined) {
+			const problem = error instanceof Error ? error.message : String(error);
 			return { ok: false, error: new ItemInputError(itemIndex, labelOf(operation.properties, [property.name]), problem) };
 		}
 	}

@@ -110,7 +110,7 @@ export async function runGetLinks<Params>(run: NodeRun<Params>, operation: GetLi
 		const reads = readContext(io);
 		await runPool(
 			valid,
-			io.settings.concurrency,
+			io.concurrency,
 			async ({ index, params }) => {
 				try {
 					const found = await readLinks(operation.read, params, reads, limitOf(run.context, index));

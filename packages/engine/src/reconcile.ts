@@ -142,7 +142,7 @@ export async function runSetLinks<Params>(run: NodeRun<Params>, operation: SetLi
 		const plans: Array<Plan<Params>> = [];
 		await runPool(
 			valid,
-			io.settings.concurrency,
+			io.concurrency,
 			async ({ index, params: given }) => {
 				let plan: Plan<Params>;
 				try {

@@ -3,7 +3,8 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { RequestFailure } from './failure';
 import { toRequestFailure } from './vendor-failures';
-import { type EngineSettings, readEngineSettings } from './options';
+import { AutoConcurrency, type Concurrency, FixedConcurrency } from './concurrency';
+import { autoCeiling, type EngineSettings, readEngineSettings } from './options';
 import { ItemInputError, readItemParams } from './params';
 import { retryDelayMs } from './retry';
 import { SessionKeeper } from './sessions';
@@ -96,20 +97,31 @@ function errorItem(context: IExecuteFunctions, failure: ItemFailure, itemIndex: 
 	return { json: { error: error.message }, error, pairedItem: { item: itemIndex } };
 }
 
-/** Runs `worker` over `units` with at most `concurrency` in flight; stops pulling when `stop()` says so. */
+/**
+ * Runs `worker` over `units` in order, with at most `concurrency.current` in flight (read again as
+ * each unit ends: Auto moves it); stops pulling when `stop()` says so.
+ */
 export async function runPool<T>(
 	units: T[],
-	concurrency: number,
+	concurrency: Concurrency,
 	worker: (unit: T) => Promise<void>,
 	stop: () => boolean,
 ): Promise<void> {
 	let next = 0;
-	const lanes = Array.from({ length: Math.min(concurrency, units.length) }, async () => {
-		while (next < units.length && !stop()) {
-			await worker(units[next++]);
-		}
+	let active = 0;
+	await new Promise<void>((resolve, reject) => {
+		const pull = () => {
+			while (next < units.length && active < Math.max(1, concurrency.current) && !stop()) {
+				active++;
+				worker(units[next++]).then(() => {
+					active--;
+					pull();
+				}, reject);
+			}
+			if (active === 0) resolve();
+		};
+		pull();
 	});
-	await Promise.all(lanes);
 }
 
 /** What an operation's run sends with: the execution's session, settings and cancel signal. */
@@ -117,6 +129,8 @@ export interface RunIO {
 	vendor: Vendor;
 	sessions: SessionKeeper;
 	settings: EngineSettings;
+	/** Units in flight at once: the user's cap or Auto, learning from every answer of this execution. */
+	concurrency: Concurrency;
 	signal?: AbortSignal;
 	/** A follow-up sender for requests of this pacing scope. */
 	follow(scope: string): FollowUp;
@@ -126,6 +140,7 @@ export interface RunIO {
 export class NodeRun<Params> {
 	readonly continueOnFail: boolean;
 	readonly settings: EngineSettings;
+	readonly concurrency: Concurrency;
 	private readonly results: Array<INodeExecutionData[] | undefined>;
 	private readonly failures = new Map<number, ItemFailure>();
 	private signal?: AbortSignal;
@@ -137,6 +152,10 @@ export class NodeRun<Params> {
 	) {
 		this.continueOnFail = context.continueOnFail();
 		this.settings = readEngineSettings(context, vendor);
+		this.concurrency =
+			this.settings.concurrency === undefined
+				? new AutoConcurrency(vendor.defaultConcurrency, autoCeiling(vendor))
+				: new FixedConcurrency(this.settings.concurrency);
 		this.results = new Array(context.getInputData().length);
 	}
 
@@ -186,6 +205,7 @@ export class NodeRun<Params> {
 			ratePerSecond: settings.ratePerSecond,
 			readRatePerSecond: settings.readRatePerSecond,
 			signal: this.signal,
+			onAnswer: (answer) => this.concurrency.observe(answer),
 		});
 		const sessions = new SessionKeeper(context, vendor, transport, session);
 		const signal = this.signal;
@@ -194,6 +214,7 @@ export class NodeRun<Params> {
 				vendor,
 				sessions,
 				settings,
+				concurrency: this.concurrency,
 				signal,
 				follow: (scope) => async (request, idempotent) => await sessions.send(() => request, idempotent, scope),
 			});
@@ -268,7 +289,7 @@ export async function sendWrites<Params>(
 	const { vendor, settings } = io;
 	await runPool(
 		groupIntoUnits(items, operation, settings.batchSize),
-		settings.concurrency,
+		io.concurrency,
 		async (unit) => {
 			const params = unit.items.map((item) => item.params);
 			const settle = (outputs: IDataObject[]) => unit.items.forEach((item, position) => handlers.done(item.index, outputs[position]));

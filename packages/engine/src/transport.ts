@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import type { AnswerSignal } from './concurrency';
 import { RequestFailure } from './failure';
 import { httpFailure, redirectFailure, toRequestFailure, unreadableAnswer } from './vendor-failures';
 import { type Pacer, sharedPacer } from './pacer';
@@ -32,7 +33,26 @@ export class Transport {
 		private readonly signal?: AbortSignal,
 		// Reads are paced apart, to the vendor's read limit (Tulip: 50 record reads/s per table).
 		private readonly readPacer?: Pacer,
+		// The execution's concurrency learns from every answer (Auto).
+		private readonly onAnswer?: (answer: AnswerSignal) => void,
 	) {}
+
+	/** Tells the execution's concurrency how an attempt went. */
+	private report(startedAt: number, outcome: VendorResponse | RequestFailure): void {
+		if (!this.onAnswer) return;
+		const latencyMs = Date.now() - startedAt;
+		if (outcome instanceof RequestFailure) {
+			const overloaded =
+				outcome.statusCode === 429 ||
+				outcome.statusCode === 503 ||
+				outcome.networkCode === 'ETIMEDOUT' ||
+				outcome.networkCode === 'ECONNABORTED';
+			// Other failures (a refusal, a reset) say nothing about the vendor's pace.
+			if (overloaded) this.onAnswer({ overloaded, latencyMs });
+			return;
+		}
+		this.onAnswer({ overloaded: false, latencyMs, remaining: rateLimitRemaining(outcome.headers) });
+	}
 
 	private async sendOnce(request: VendorRequest): Promise<VendorResponse> {
 		const options: IHttpRequestOptions = {
@@ -94,11 +114,16 @@ export class Transport {
 					cancelled: true,
 				});
 			}
+			let attemptStartedAt: number | undefined;
 			try {
 				await pacer.acquire(scope, this.signal);
-				return await this.sendOnce(request);
+				attemptStartedAt = Date.now();
+				const response = await this.sendOnce(request);
+				this.report(attemptStartedAt, response);
+				return response;
 			} catch (error) {
 				let failure = toRequestFailure(this.vendor, error, this.settings.timeoutMs);
+				if (attemptStartedAt !== undefined) this.report(attemptStartedAt, failure);
 				if (earlierMayHaveActed && failure.outcome !== 'unknown') failure = failure.with({ outcome: 'unknown' });
 				const is429 = failure.statusCode === 429;
 				const delay = retryDelayMs(failure, is429 ? rateLimited++ : retries++, idempotent);
@@ -129,6 +154,16 @@ export class Transport {
 }
 
 /**
+ * DevRev's `X-RateLimit-Remaining` (documented on its rate-limits page): requests left in the window.
+ * Absent or unreadable elsewhere.
+ */
+function rateLimitRemaining(headers: VendorResponse['headers']): number | undefined {
+	const value = headers['x-ratelimit-remaining'];
+	const remaining = Number(Array.isArray(value) ? value[0] : value);
+	return value !== undefined && Number.isFinite(remaining) && remaining >= 0 ? remaining : undefined;
+}
+
+/**
  * A Transport for the node's credential: reads the vendor's base URL, TLS choice and whether a
  * session is needed from the credential's non-secret fields (a bad URL is a clear node error), and
  * paces to `ratePerSecond`.
@@ -136,7 +171,14 @@ export class Transport {
 export async function openTransport(
 	context: IExecuteFunctions | ILoadOptionsFunctions,
 	vendor: Vendor,
-	settings: { timeoutMs: number; maxRetries: number; ratePerSecond?: number; readRatePerSecond?: number; signal?: AbortSignal },
+	settings: {
+		timeoutMs: number;
+		maxRetries: number;
+		ratePerSecond?: number;
+		readRatePerSecond?: number;
+		signal?: AbortSignal;
+		onAnswer?: (answer: AnswerSignal) => void;
+	},
 ): Promise<{ transport: Transport; session: SessionUse | undefined }> {
 	const credentials = await context.getCredentials(vendor.credentialType);
 	let baseUrl: string;
@@ -159,6 +201,7 @@ export async function openTransport(
 		sharedPacer(vendor.credentialType, baseUrl, settings.ratePerSecond),
 		settings.signal,
 		settings.readRatePerSecond ? sharedPacer(`${vendor.credentialType}:read`, baseUrl, settings.readRatePerSecond) : undefined,
+		settings.onAnswer,
 	);
 	return { transport, session: sessionUse(context, vendor, credentials) };
 }

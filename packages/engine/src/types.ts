@@ -140,8 +140,13 @@ export interface Vendor {
 	 * HTML page or JSON cut short is not the vendor's answer (see `unreadableAnswer` in vendor-failures.ts).
 	 */
 	successBody?: 'json' | 'ignored';
-	/** Requests in flight at once unless the user sets the Concurrency option. */
+	/** Requests in flight when Auto starts (and the Concurrency option's default when a user adds it). */
 	defaultConcurrency: number;
+	/**
+	 * The most requests in flight Auto ever allows (64 when absent). Unicat: 1, so that copies land
+	 * under their parent in item order.
+	 */
+	maxConcurrency?: number;
 	/** Largest request group unless the user sets the Batch Size option (batching operations only). */
 	defaultBatchSize?: number;
 	/** Documented request rate per rate scope, paced to unless the user overrides it. */

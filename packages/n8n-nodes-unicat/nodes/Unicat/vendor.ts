@@ -64,9 +64,10 @@ export const unicat: Vendor = {
 	// A 401 means the JWT expired: n8n logs in again (the credential's preAuthentication) and repeats
 	// the request once. Unicat refused the first attempt, so repeating even a Link is safe.
 	loginExpiresWith401: true,
-	// One request at a time: copies land under their parent in item order, and the first request's
-	// login is reused by every later one (n8n stores the JWT in the credential).
+	// One request at a time, Auto included: copies land under their parent in item order, and the
+	// first request's login is reused by every later one (n8n stores the JWT in the credential).
 	defaultConcurrency: 1,
+	maxConcurrency: 1,
 };
 
 /**
