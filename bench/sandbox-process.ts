@@ -10,6 +10,8 @@ export type SandboxCommand =
 	| { cmd: 'reset' }
 	| { cmd: 'latency'; ms: number }
 	| { cmd: 'rateLimit'; vendor: string; perSecond: number }
+	/** Refuses with a 429 any request past this many in flight for the vendor. */
+	| { cmd: 'inFlightLimit'; vendor: string; max: number }
 	| { cmd: 'stats' }
 	| { cmd: 'linkCount'; vendor: string }
 	/** Record requests (off by default: long runs only need counts). */
@@ -53,8 +55,11 @@ async function main() {
 			case 'rateLimit':
 				sandbox.rateLimits.set(message.vendor, { perSecond: message.perSecond });
 				return true;
+			case 'inFlightLimit':
+				sandbox.inFlightLimits.set(message.vendor, message.max);
+				return true;
 			case 'stats':
-				return { requestCount: sandbox.requestCount, injected: { ...sandbox.injected } };
+				return { requestCount: sandbox.requestCount, injected: { ...sandbox.injected }, peakInFlight: Object.fromEntries(sandbox.peakInFlight) };
 			case 'recording':
 				sandbox.setRecording(message.on);
 				return true;

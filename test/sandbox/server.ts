@@ -75,6 +75,21 @@ export interface RateLimit {
 	burst?: number;
 }
 
+/**
+ * A window of requests per vendor, as DevRev documents it (rate-limits page): every answer carries
+ * `X-Ratelimit-Limit`, `X-Ratelimit-Remaining` and `X-Ratelimit-Reset` (epoch seconds); past the
+ * limit, a 429 with Retry-After until the window resets.
+ */
+export interface RateWindow {
+	limit: number;
+	windowMs: number;
+}
+
+interface WindowUse {
+	used: number;
+	resetAt: number;
+}
+
 interface Bucket {
 	tokens: number;
 	updatedAt: number;
@@ -96,6 +111,17 @@ export class Sandbox<Modules extends Record<string, VendorModule<unknown>>> {
 	latencyMs: number;
 	/** Rate limits per vendor name. */
 	readonly rateLimits = new Map<string, RateLimit>();
+	/**
+	 * Most requests in flight per vendor name: one more is refused at once with the vendor's 429
+	 * (Retry-After: 0), as an API that limits concurrent requests does.
+	 */
+	readonly inFlightLimits = new Map<string, number>();
+	/** Request windows per vendor name (see RateWindow). */
+	readonly rateWindows = new Map<string, RateWindow>();
+	private readonly windowUse = new Map<string, WindowUse>();
+	/** Requests in flight now, and the most at once since the last reset, per vendor name. */
+	readonly inFlight = new Map<string, number>();
+	readonly peakInFlight = new Map<string, number>();
 	private readonly buckets = new Map<string, Bucket>();
 	private rules: Array<FaultRule & { seen: number; applied: number }> = [];
 	private server: Server | undefined;
@@ -136,6 +162,10 @@ export class Sandbox<Modules extends Record<string, VendorModule<unknown>>> {
 		this.rules = [];
 		this.rateLimits.clear();
 		this.buckets.clear();
+		this.inFlightLimits.clear();
+		this.rateWindows.clear();
+		this.windowUse.clear();
+		this.peakInFlight.clear();
 		for (const key of Object.keys(this.injected)) delete this.injected[key];
 	}
 
@@ -285,7 +315,44 @@ export class Sandbox<Modules extends Record<string, VendorModule<unknown>>> {
 			this.requests.push(request);
 			recordSeen('request URL', incoming.url);
 		}
+		const inFlight = (this.inFlight.get(vendor) ?? 0) + 1;
+		this.inFlight.set(vendor, inFlight);
+		this.peakInFlight.set(vendor, Math.max(this.peakInFlight.get(vendor) ?? 0, inFlight));
+		try {
+			await this.answer(request, module, incoming, outgoing, inFlight);
+		} finally {
+			this.inFlight.set(vendor, (this.inFlight.get(vendor) ?? 1) - 1);
+		}
+	}
 
+	/** The request window's headers after this request, or a 429 when the window is used up. */
+	private windowAnswer(vendor: string): { headers: Record<string, string>; retryAfterSeconds?: number } | undefined {
+		const window = this.rateWindows.get(vendor);
+		if (!window) return undefined;
+		const now = Date.now();
+		let use = this.windowUse.get(vendor);
+		if (!use || use.resetAt <= now) {
+			use = { used: 0, resetAt: now + window.windowMs };
+			this.windowUse.set(vendor, use);
+		}
+		const over = use.used >= window.limit;
+		if (!over) use.used++;
+		const headers = {
+			'X-Ratelimit-Limit': String(window.limit),
+			'X-Ratelimit-Remaining': String(window.limit - use.used),
+			'X-Ratelimit-Reset': String(Math.ceil(use.resetAt / 1000)),
+		};
+		return over ? { headers, retryAfterSeconds: Math.ceil((use.resetAt - now) / 1000) } : { headers };
+	}
+
+	private async answer(
+		request: SandboxRequest,
+		module: VendorModule<unknown>,
+		incoming: IncomingMessage,
+		outgoing: ServerResponse,
+		inFlight: number,
+	): Promise<void> {
+		const { vendor } = request;
 		const fault = this.takeFault(request);
 		if (fault) this.injected[fault.kind] = (this.injected[fault.kind] ?? 0) + 1;
 		if (fault?.kind === 'reset-before') {
@@ -295,6 +362,19 @@ export class Sandbox<Modules extends Record<string, VendorModule<unknown>>> {
 		if (this.latencyMs > 0) await sleep(this.latencyMs);
 		if (fault?.kind === 'status') {
 			send(outgoing, { status: fault.status, body: fault.body, headers: fault.headers });
+			return;
+		}
+		const inFlightLimit = this.inFlightLimits.get(vendor);
+		if (inFlightLimit !== undefined && inFlight > inFlightLimit) {
+			this.injected.tooManyInFlight = (this.injected.tooManyInFlight ?? 0) + 1;
+			send(outgoing, module.rateLimited(0, this.state[vendor as keyof Modules]));
+			return;
+		}
+		const window = this.windowAnswer(vendor);
+		if (window?.retryAfterSeconds !== undefined) {
+			this.injected.windowUsedUp = (this.injected.windowUsedUp ?? 0) + 1;
+			const limited = module.rateLimited(window.retryAfterSeconds, this.state[vendor as keyof Modules]);
+			send(outgoing, { ...limited, headers: { ...limited.headers, ...window.headers } });
 			return;
 		}
 		if (!this.withinRateLimit(vendor, module.rateScope?.(request) ?? '')) {
@@ -311,6 +391,7 @@ export class Sandbox<Modules extends Record<string, VendorModule<unknown>>> {
 		} catch (error) {
 			response = { status: 500, body: { message: `Sandbox error: ${(error as Error).message}` } };
 		}
+		if (window) response = { ...response, headers: { ...response.headers, ...window.headers } };
 		if (!fault || fault.kind === 'delay') this.checkContract(request, response);
 		if (fault?.kind === 'drop-after') {
 			incoming.socket.destroy();

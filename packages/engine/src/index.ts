@@ -11,6 +11,7 @@ export { retryDelayMs } from './retry';
 export { doneFields, saysNoChangeNeeded } from './no-change';
 export { pickerModes } from './fields';
 export { Pacer } from './pacer';
+export { AutoConcurrency } from './concurrency';
 export type {
 	FollowUp,
 	GetLinksOperation,
