@@ -1,5 +1,5 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import type { ZodIssue } from 'zod';
+import { ZodNever, ZodObject, type ZodIssue, type ZodTypeAny } from 'zod';
 
 import type { OperationBase } from './types';
 
@@ -144,8 +144,10 @@ export function readItemParams<Params>(
 	const raw: Record<string, unknown> = {};
 	const plan = planOf(context, operation.properties);
 	let json: unknown;
+	const fieldwise = fieldwiseOf(context, operation, plan);
 	for (const property of operation.properties) {
 		const read = plan.get(property.name);
+		if (fieldwise && property.name in fieldwise.constants) continue;
 		if (read?.kind === 'constant') {
 			raw[property.name] = read.value;
 			continue;
@@ -167,11 +169,66 @@ export function readItemParams<Params>(
 			return { ok: false, error: new ItemInputError(itemIndex, labelOf(operation.properties, [property.name]), problem) };
 		}
 	}
-	const parsed = operation.schema.safeParse(raw);
-	if (parsed.success) return { ok: true, params: parsed.data };
+	const parsed = fieldwise ? parseFieldwise(fieldwise, raw) : operation.schema.safeParse(raw);
+	if (parsed.success) return { ok: true, params: parsed.data as Params };
 	const issue = parsed.error.issues[0];
 	return {
 		ok: false,
 		error: new ItemInputError(itemIndex, labelOf(operation.properties, issue.path), describeIssue(issue)),
 	};
+}
+
+/** An operation schema that is a plain object, with its constant fields parsed once. */
+interface Fieldwise {
+	shape: Record<string, ZodTypeAny>;
+	constants: Record<string, unknown>;
+}
+
+const fieldwiseParses = new WeakMap<object, Fieldwise | null>();
+
+/**
+ * A plain object schema (no refinement across fields, unknown keys stripped) checks each field on
+ * its own, so the fields that are the same for every item are parsed once per execution; a constant
+ * that fails, or any other schema, is parsed whole for each item (each gets its own error).
+ */
+function fieldwiseOf<Params>(
+	context: IExecuteFunctions,
+	operation: OperationBase<Params>,
+	plan: Map<string, ParameterRead>,
+): Fieldwise | undefined {
+	let fieldwise = fieldwiseParses.get(context);
+	if (fieldwise !== undefined) return fieldwise ?? undefined;
+	fieldwise = null;
+	const { schema } = operation;
+	if (schema instanceof ZodObject && schema._def.unknownKeys === 'strip' && schema._def.catchall instanceof ZodNever) {
+		const shape = schema.shape as Record<string, ZodTypeAny>;
+		const constants: Record<string, unknown> = {};
+		let valid = true;
+		for (const [name, read] of plan) {
+			if (read.kind !== 'constant' || !(name in shape)) continue;
+			const parsed = shape[name].safeParse(read.value);
+			if (!parsed.success) valid = false;
+			else constants[name] = deepFreeze(parsed.data);
+		}
+		if (valid) fieldwise = { shape, constants };
+	}
+	fieldwiseParses.set(context, fieldwise);
+	return fieldwise ?? undefined;
+}
+
+function parseFieldwise(
+	{ shape, constants }: Fieldwise,
+	raw: Record<string, unknown>,
+): { success: true; data: unknown } | { success: false; error: { issues: ZodIssue[] } } {
+	const data: Record<string, unknown> = { ...constants };
+	for (const [name, field] of Object.entries(shape)) {
+		if (name in constants) continue;
+		const parsed = field.safeParse(raw[name]);
+		if (!parsed.success) {
+			const issues = parsed.error.issues.map((issue) => ({ ...issue, path: [name, ...issue.path] }));
+			return { success: false, error: { issues } };
+		}
+		if (parsed.data !== undefined) data[name] = parsed.data;
+	}
+	return { success: true, data };
 }
