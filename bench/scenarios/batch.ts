@@ -25,6 +25,8 @@ const ITEMS = 1000;
 const LATENCY_MS = 20;
 const MIN_FEWER_REQUESTS = 50;
 const MIN_LESS_TIME = 5;
+/** The pack node's time against Aggregate → one HTTP Request (while still giving one result per item). */
+const MAX_AGGREGATE_RATIO = 1.5;
 
 interface Case {
 	name: string;
@@ -230,7 +232,7 @@ export async function batchScenario(context: BenchContext): Promise<ScenarioResu
 		'fewer requests',
 		'less time',
 		'Aggregate → one HTTP Request: requests · time',
-		'pack ÷ Aggregate time',
+		'pack ÷ Aggregate time (target ≤ 1.5×)',
 		'links made (pack / HTTP Request / Aggregate)',
 	];
 	const rows: string[][] = [];
@@ -274,7 +276,8 @@ export async function batchScenario(context: BenchContext): Promise<ScenarioResu
 		const timeRatio = median(peer.ms) / median(ours.ms);
 		// Fewer requests count only when every item was linked.
 		const complete = Math.min(...ours.linked) === ITEMS && Math.max(...ours.failed) === 0;
-		const met = complete && requestsRatio >= MIN_FEWER_REQUESTS && timeRatio >= MIN_LESS_TIME;
+		const overAggregate = median(ours.ms) / median(aggregate.ms);
+		const met = complete && requestsRatio >= MIN_FEWER_REQUESTS && timeRatio >= MIN_LESS_TIME && overAggregate <= MAX_AGGREGATE_RATIO;
 		verdicts.push(met);
 		rows.push([
 			testCase.name,
@@ -284,7 +287,7 @@ export async function batchScenario(context: BenchContext): Promise<ScenarioResu
 			`**${fmt.ratio(requestsRatio)}**`,
 			`**${fmt.ratio(timeRatio)}**`,
 			`${fmt.int(median(aggregate.requests))} · ${fmt.ms(median(aggregate.ms))}`,
-			fmt.ratio(median(aggregate.ms) / median(ours.ms)),
+			`**${fmt.ratio(overAggregate)}**`,
 			`${fmt.int(median(ours.linked))} / ${fmt.int(median(peer.linked))} / ${fmt.int(median(aggregate.linked))}`,
 		]);
 		const aggregateRatio = median(aggregate.ms) / median(ours.ms);
@@ -298,13 +301,13 @@ export async function batchScenario(context: BenchContext): Promise<ScenarioResu
 		);
 		const lost = (m: Measured) => median(m.failed);
 		notes.push(
-			`${testCase.name}: ${fmt.ratio(requestsRatio)} fewer requests (target ≥ ${MIN_FEWER_REQUESTS}×) and ${fmt.ratio(timeRatio)} less time (target ≥ ${MIN_LESS_TIME}×): **${met ? 'met' : 'missed'}**` +
+			`${testCase.name}: ${fmt.ratio(requestsRatio)} fewer requests (target ≥ ${MIN_FEWER_REQUESTS}×), ${fmt.ratio(timeRatio)} less time (target ≥ ${MIN_LESS_TIME}×), and ${fmt.ratio(overAggregate)} the Aggregate chain's time (target ≤ ${MAX_AGGREGATE_RATIO}×): **${met ? 'met' : 'missed'}**` +
 				(!complete ? ` — the pack node did not link every item (${fmt.int(Math.min(...ours.linked))} of ${fmt.int(ITEMS)} in its worst round).` : '') +
 				(met || !complete
 					? '.'
 					: ` — ${requestsRatio < MIN_FEWER_REQUESTS ? `requests ${fmt.ratio(requestsRatio)} of ${MIN_FEWER_REQUESTS}×` : ''}${requestsRatio < MIN_FEWER_REQUESTS && timeRatio < MIN_LESS_TIME ? ', ' : ''}${timeRatio < MIN_LESS_TIME ? `time ${fmt.ratio(timeRatio)} of ${MIN_LESS_TIME}× (short by ${fmt.pct(1 - timeRatio / MIN_LESS_TIME)})` : ''}.`) +
-				(timeRatio < MIN_LESS_TIME
-					? ` Why: ${fmt.ms(median(ours.lead))} of the node's ${fmt.ms(median(ours.ms))} pass before its first request is sent — reading and validating the ${fmt.int(ITEMS)} items' parameters, each \`={{ $json… }}\` evaluated by n8n's expression engine per item (≈ 0.15–0.4 ms each on this machine) — so the ${fmt.int(median(ours.requests))} batched request${median(ours.requests) === 1 ? ' takes' : 's take'} only the rest; the HTTP Request node fires all ${fmt.int(ITEMS)} requests at once against a 20 ms loopback API, where its per-request overhead overlaps. Profile and proposed fix: [NOTES.md](NOTES.md).`
+				(overAggregate > MAX_AGGREGATE_RATIO
+					? ` Where the time goes: ${fmt.ms(median(ours.lead))} pass before the first request (reading and checking ${fmt.int(ITEMS)} items), then ${fmt.int(median(ours.requests))} request${median(ours.requests) === 1 ? '' : 's'} of about ${LATENCY_MS} ms each, at most as many in flight as Auto allows (it starts at the vendor's default and grows with each answer).`
 					: '') +
 				(lost(ours) || lost(peer) ? ` Failed items: pack ${fmt.int(lost(ours))}, HTTP Request ${fmt.int(lost(peer))}.` : '') +
 				(peer.errors.size ? ` HTTP Request node error: ${[...peer.errors][0]}.` : '') +
@@ -316,8 +319,8 @@ export async function batchScenario(context: BenchContext): Promise<ScenarioResu
 	return {
 		id: 'batch',
 		title: '1. Batch API — DataGOL and FairCom',
-		setup: `${ITEMS.toLocaleString('en-US')} items each. Pack node with default settings (DataGOL: batches of 100 pairs, concurrency 4; FairCom: items with the same labels and table merged, up to 1,000 ids per call, an existing auth token). HTTP Request node 4.4 with default options: one request per item carrying the same body shape (a one-pair array for DataGOL; FairCom's JSON envelope with one id and the same auth token) and the same auth (DataGOL: \`Authorization: Bearer\` through a Header Auth credential). The skilled user's chain: an Aggregate node (all items into one) and one HTTP Request whose JSON body maps the whole array (its time is both nodes' together). A last run per case puts one record id the vendor refuses among the items. Sandbox latency ${LATENCY_MS} ms. Requests counted by the sandbox; time = the engine's execution time of the node; median of ${context.rounds} rounds.`,
-		target: `≥ ${MIN_FEWER_REQUESTS}× fewer requests and ≥ ${MIN_LESS_TIME}× less time than the HTTP Request node.`,
+		setup: `${ITEMS.toLocaleString('en-US')} items each. Pack node with default settings (DataGOL: batches of 100 pairs, Concurrency Auto from 4; FairCom: items with the same labels and table merged, up to 1,000 ids per call, an existing auth token). HTTP Request node 4.4 with default options: one request per item carrying the same body shape (a one-pair array for DataGOL; FairCom's JSON envelope with one id and the same auth token) and the same auth (DataGOL: \`Authorization: Bearer\` through a Header Auth credential). The skilled user's chain: an Aggregate node (all items into one) and one HTTP Request whose JSON body maps the whole array (its time is both nodes' together). A last run per case puts one record id the vendor refuses among the items. Sandbox latency ${LATENCY_MS} ms. Requests counted by the sandbox; time = the engine's execution time of the node; median of ${context.rounds} rounds.`,
+		target: `≥ ${MIN_FEWER_REQUESTS}× fewer requests and ≥ ${MIN_LESS_TIME}× less time than the HTTP Request node; at most ${MAX_AGGREGATE_RATIO}× the time of Aggregate → one HTTP Request, while still giving one result per item.`,
 		table: { header, rows },
 		verdict: !anyRun ? 'not available' : verdicts.every(Boolean) ? (rows.length === verdicts.length ? 'met' : 'partly met') : 'missed',
 		notes,
