@@ -11,6 +11,8 @@ import {
 	unicatCopiesOf,
 	unicatCreatedGid,
 	type UnicatRecord,
+	unicatServerAddress,
+	type UnicatServerAddress,
 } from './sandbox/unicat';
 
 /**
@@ -20,7 +22,13 @@ import {
  */
 
 const sandbox = useSandbox();
-const credentials = () => vendorCase('unicat').credentials(sandbox.baseUrl('unicat'));
+/** Each test's own address of the sandbox: a Unicat server the node has not seen yet. */
+let server: UnicatServerAddress;
+beforeEach(async () => {
+	server = await unicatServerAddress(sandbox.baseUrl('unicat'));
+});
+afterEach(async () => await server.close());
+const credentials = () => vendorCase('unicat').credentials(server.baseUrl);
 const LINK_PATH = `/api/p/${UNICAT_PROJECT_GID}/records/link`;
 const CHILDREN_PATH = `/api/p/${UNICAT_PROJECT_GID}/records/children`;
 const linkRequests = () => sandbox.requestsFor('unicat', LINK_PATH);
@@ -137,14 +145,18 @@ describe.each(UNICAT_VARIANTS.children)('Unicat reads, records/children answers 
 		});
 
 		test('a copy past the first page of children is found too', async () => {
-			fillWinter(120, 1000);
-			const first = await run(linkChair());
-			sandbox.requests.length = 0;
+			// 120 fillers, then a copy of the chair: the 121st child, on the second page.
+			const [copy] = fillWinter(120, 120);
 
-			const second = await run(linkChair());
+			const result = await run(linkChair());
 
-			expect(second.items[0].json).toMatchObject({ gid: first.items[0].json.gid, alreadyLinked: true });
-			expect(childrenReads()).toHaveLength(2);
+			expect(result.items).toEqual([
+				{ json: { gid: copy, parent: R.winter, canonical: R.chair, is_link: true, source: R.chair, record: expect.objectContaining({ gid: copy }), alreadyLinked: true }, pairedItem: { item: 0 } },
+			]);
+			expect(childrenReads().map((request) => (request.body as { page: unknown }).page)).toEqual([
+				{ top: 0, size: 100 },
+				{ top: 100, size: 100 },
+			]);
 			expect(linkRequests()).toHaveLength(0);
 		});
 

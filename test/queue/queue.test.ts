@@ -363,12 +363,18 @@ test(`${CALLS} concurrent webhook calls × ${ITEMS_PER_CALL} items per vendor: e
 	// Unicat: the JWT is kept in the credential (in the database), not fetched per item or execution.
 	const logins = count('unicat', /\/auth$/);
 	expect(logins).toBeLessThanOrEqual(5);
+	// Unicat's look before each link (Return Existing Copy): each execution reads the collection's
+	// children once (at most one page per 100 copies made so far, and a last shorter one) and the
+	// records its items name once (one records/get for up to 100); each worker process checks once
+	// whether backlinks list copies. Not a read per item.
+	const unicatReads = count('unicat', /records\/(children|get)$/);
+	expect(unicatReads).toBeLessThanOrEqual(CALLS * (Math.floor((total + 1) / 100) + 2) + workers.length);
 
 	report(`load run: ${fresh.length} executions (${CALLS} per vendor × ${ITEMS_PER_CALL} items) in ${seconds.toFixed(1)}s`);
 	for (const [key, row] of Object.entries(table)) report(`  ${key}: executions per worker ${JSON.stringify(row)}`);
 	for (const { vendorCase } of cases) report(`  ${vendorCase.key}: ${sandbox.requestsFor(vendorCase.key).length} requests`);
 	report(`  tulip: ${tulipWrites} link writes, ${sandbox.injected.rateLimited ?? 0} answered 429 at ${TULIP_LIMIT}/s; ${total} links`);
-	report(`  unicat: ${logins} logins (POST /auth) for ${CALLS} executions, ${total} links`);
+	report(`  unicat: ${logins} logins (POST /auth) for ${CALLS} executions, ${total} links; ${unicatReads} reads before them (${(unicatReads / total).toFixed(3)} per link)`);
 	report(
 		`  faircom: ${fairComLinkCalls.length} linkLabelsToRecords calls; createSession ${sessionsOpened}, deleteSession ${sessionsEnded}, ` +
 			`open now ${openFairComSessions().length}`,

@@ -2,10 +2,12 @@
  * Unicat as docs.unicat.app and its official client have it (test/contracts/unicat.contract.json): API key → JWT in the `Authorization`
  * response header, JWTs that expire (401 with `WWW-Authenticate: Bearer …`) and are renewed in any
  * response's `Authorization` header, a project's record tree, records/link (a linked copy under a
- * parent), records/unlink, records/get, records/children (paged by page.top and page.size), project
- * init, and Unicat's error body
+ * parent), records/unlink, records/get (one record, or several with `records`), records/children
+ * (paged by page.top and page.size), project init, every record's `backlinks`, and Unicat's error body
  * `{ success: false, result: { code, message, info }, data: {} }`.
  */
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+
 import { recordSecret } from '../harness/leaks';
 import { bearerToken, type SandboxRequest, type SandboxResponse, type VendorModule } from './server';
 
@@ -62,7 +64,7 @@ interface Jwt {
  * "envelope": 429 with Retry-After and Unicat's error body; "bare": 429 with a plain-text body and
  * no Retry-After.
  */
-export const UNICAT_VARIANTS = { rateLimit: ['envelope', 'bare'], children: ['records', 'gids'] } as const;
+export const UNICAT_VARIANTS = { rateLimit: ['envelope', 'bare'], children: ['records', 'gids'], backlinks: ['copies', 'none'] } as const;
 export interface UnicatVariants {
 	rateLimit: (typeof UNICAT_VARIANTS.rateLimit)[number];
 	/**
@@ -70,6 +72,11 @@ export interface UnicatVariants {
 	 * the records in `data.records` (Unicat's documentation does not settle which).
 	 */
 	children: (typeof UNICAT_VARIANTS.children)[number];
+	/**
+	 * A record's `backlinks` (every record Unicat answers carries them; their meaning is not
+	 * documented): "copies" lists the GIDs of the record's current linked copies; "none" is always empty.
+	 */
+	backlinks: (typeof UNICAT_VARIANTS.backlinks)[number];
 }
 
 export interface UnicatState {
@@ -81,6 +88,11 @@ export interface UnicatState {
 	renewJwts: boolean;
 	/** When set, every JWT issued so far expires after this many more authenticated requests. */
 	expireJwtsAfter?: number;
+	/**
+	 * Whether records/get answers, in data.records, the records its records' backlinks name too
+	 * (default false: only the records asked for; Unicat does not say which).
+	 */
+	getFulfilsBacklinks: boolean;
 	records: Map<string, UnicatRecord>;
 	orderings: string[];
 	languages: string[];
@@ -115,6 +127,19 @@ export function expireUnicatJwts(state: UnicatState): void {
 /** The linked copies of a canonical record. */
 export function unicatCopiesOf(state: UnicatState, canonical: string): UnicatRecord[] {
 	return [...state.records.values()].filter((record) => record.is_link && record.canonical === canonical);
+}
+
+/** Each record's backlinks as the variant plays them, for one answer: canonical record → copies' GIDs. */
+export type UnicatBacklinks = Map<string, string[]>;
+
+export function unicatBacklinks(state: UnicatState): UnicatBacklinks {
+	const backlinks: UnicatBacklinks = new Map();
+	if (state.variants.backlinks === 'none') return backlinks;
+	for (const record of state.records.values()) {
+		if (!record.is_link || record.canonical === record.gid) continue;
+		backlinks.set(record.canonical, [...(backlinks.get(record.canonical) ?? []), record.gid]);
+	}
+	return backlinks;
 }
 
 function error(status: number, message: string, code = status, info: Record<string, unknown> = {}): SandboxResponse {
@@ -170,7 +195,7 @@ function pick<T>(byLanguage: Record<string, T>, languages: string[] | undefined)
 }
 
 /** A record as Unicat returns it in `data.records` (in every language unless `languages` names some). */
-export function unicatView(state: UnicatState, record: UnicatRecord, languages?: string[]) {
+export function unicatView(state: UnicatState, record: UnicatRecord, languages?: string[], backlinks = unicatBacklinks(state)) {
 	const path = pathTo(state, record);
 	return {
 		gid: record.gid,
@@ -178,6 +203,7 @@ export function unicatView(state: UnicatState, record: UnicatRecord, languages?:
 		parent: record.parent,
 		backup_of: null,
 		is_link: record.is_link,
+		backlinks: [...(backlinks.get(record.gid) ?? [])],
 		is_deleted: false,
 		treelevel: path.length,
 		path,
@@ -265,6 +291,7 @@ function link(request: SandboxRequest, state: UnicatState): SandboxResponse {
 	const at = beforeRecord === undefined ? parentRecord.childs.length : parentRecord.childs.indexOf(beforeRecord);
 	parentRecord.childs.splice(at, 0, gid);
 	parentRecord.updated_on = now;
+	const backlinks = unicatBacklinks(state);
 	return {
 		status: 200,
 		body: {
@@ -272,8 +299,8 @@ function link(request: SandboxRequest, state: UnicatState): SandboxResponse {
 			result: { record: gid, parent: parentRecord.gid },
 			data: {
 				records: {
-					[gid]: unicatView(state, copy, languages),
-					[parentRecord.gid]: unicatView(state, parentRecord, languages),
+					[gid]: unicatView(state, copy, languages, backlinks),
+					[parentRecord.gid]: unicatView(state, parentRecord, languages, backlinks),
 				},
 			},
 		},
@@ -306,11 +333,37 @@ function unlink(request: SandboxRequest, state: UnicatState): SandboxResponse {
 	};
 }
 
+/**
+ * records/get: one record (`record`), or several (`records`, answered as a list; a GID that names
+ * no record fails the whole request: Unicat does not say). With `getFulfilsBacklinks`, the records
+ * their backlinks name come along in data.records.
+ */
 function getRecord(request: SandboxRequest, state: UnicatState): SandboxResponse {
-	const named = namedRecord(request, state);
-	if (isResponse(named)) return named;
-	const { target, languages } = named;
-	return { status: 200, body: { success: true, result: { record: target.gid }, data: { records: { [target.gid]: unicatView(state, target, languages) } } } };
+	const input = body(request);
+	const many = input?.record === undefined ? input?.records : undefined;
+	if (many === undefined) {
+		const named = namedRecord(request, state);
+		if (isResponse(named)) return named;
+		return recordsAnswer(state, { record: named.target.gid }, [named.target], named.languages);
+	}
+	if (!Array.isArray(many) || many.length === 0 || !many.every((gid) => typeof gid === 'string')) {
+		return error(400, 'Bad request - records must be a list of gids');
+	}
+	const languages = requestedLanguages(input!, state);
+	if (isResponse(languages)) return languages;
+	const targets = (many as string[]).map((gid) => state.records.get(gid));
+	if (targets.some((target) => !target)) return error(422, "Unprocessable entity - record doesn't exist");
+	return recordsAnswer(state, { records: [...many] }, targets as UnicatRecord[], languages);
+}
+
+function recordsAnswer(state: UnicatState, result: Record<string, unknown>, targets: UnicatRecord[], languages: string[] | undefined): SandboxResponse {
+	const backlinks = unicatBacklinks(state);
+	const answered = [...targets];
+	if (state.getFulfilsBacklinks) {
+		for (const target of targets) answered.push(...(backlinks.get(target.gid) ?? []).flatMap((gid) => state.records.get(gid) ?? []));
+	}
+	const records = Object.fromEntries(answered.map((record) => [record.gid, unicatView(state, record, languages, backlinks)]));
+	return { status: 200, body: { success: true, result, data: { records } } };
 }
 
 /** records/children: one page of a record's children in the main ordering (`page.top`, `page.size`, default 100). */
@@ -327,9 +380,10 @@ function children(request: SandboxRequest, state: UnicatState): SandboxResponse 
 	if (isResponse(languages)) return languages;
 	const parent = state.records.get(record);
 	if (!parent) return error(422, "Unprocessable entity - record doesn't exist");
+	const backlinks = unicatBacklinks(state);
 	const views = parent.childs
 		.slice(top as number, (top as number) + (size as number))
-		.flatMap((gid) => (state.records.has(gid) ? [unicatView(state, state.records.get(gid)!, languages)] : []));
+		.flatMap((gid) => (state.records.has(gid) ? [unicatView(state, state.records.get(gid)!, languages, backlinks)] : []));
 	const result = { record: parent.gid, page: { top, size }, childcount: parent.childs.length };
 	return {
 		status: 200,
@@ -389,12 +443,13 @@ export const unicatSandbox: VendorModule<UnicatState> = {
 		apiKeys: new Map([[UNICAT_API_KEY, UNICAT_USER_GID]]),
 		jwts: new Map(),
 		renewJwts: true,
+		getFulfilsBacklinks: false,
 		records: seed(),
 		orderings: [UNICAT_ORDERING, '2a7c9e31-5b4d-4f60-8e1a-3c5d7f9b1e20'],
 		languages: [...UNICAT_LANGUAGES],
 		createdRecords: 0,
 		issuedJwts: 0,
-		variants: { rateLimit: 'envelope', children: 'records' },
+		variants: { rateLimit: 'envelope', children: 'records', backlinks: 'copies' },
 	}),
 	rateLimited: (retryAfterSeconds, state) =>
 		state?.variants.rateLimit === 'bare'
@@ -452,3 +507,44 @@ export const unicatSandbox: VendorModule<UnicatState> = {
 		return answer;
 	},
 };
+
+/** A relay to the sandbox on a port of its own (see `unicatServerAddress`). */
+export interface UnicatServerAddress {
+	/** The credential's base URL through the relay. */
+	baseUrl: string;
+	close(): Promise<void>;
+}
+
+/**
+ * Another address of the sandbox's Unicat (a TCP relay on a port of its own): to the node another
+ * Unicat server. The node keeps what it learns about a server (whether its backlinks list a
+ * record's copies) per API root for the life of its process, so a test that must start from a
+ * server the node has not seen uses its own address. Connections and faults pass through as they are.
+ */
+export async function unicatServerAddress(baseUrl: string): Promise<UnicatServerAddress> {
+	const target = new URL(baseUrl);
+	const sockets = new Set<Socket>();
+	const relay = createServer((client) => {
+		const upstream = connect(Number(target.port), target.hostname);
+		for (const socket of [client, upstream]) {
+			sockets.add(socket);
+			socket.on('close', () => {
+				sockets.delete(socket);
+				client.destroy();
+				upstream.destroy();
+			});
+			socket.on('error', () => socket.destroy());
+		}
+		client.pipe(upstream);
+		upstream.pipe(client);
+	});
+	await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+	const { port } = relay.address() as AddressInfo;
+	return {
+		baseUrl: `http://127.0.0.1:${port}${target.pathname}`,
+		async close() {
+			for (const socket of sockets) socket.destroy();
+			await new Promise<void>((resolve) => relay.close(() => resolve()));
+		},
+	};
+}

@@ -29,6 +29,7 @@ export type {
 	VendorErrorText,
 	VendorRequest,
 	VendorResponse,
+	WriteState,
 } from './types';
 export { hasControlCharacter, isUuid, optionalText, pathSegment, requiredText, textList, uuid } from './validation';
 export { bareToken, refusedCredentialRule, withApiRoot, withHeaders } from './auth';

@@ -11,6 +11,7 @@ import { SessionKeeper } from './sessions';
 import { sleepWithAbort } from './sleep';
 import { openTransport } from './transport';
 import type { FollowUp, LinkOperation, OperationBase, Vendor } from './types';
+import { inTurn, writeState } from './write-state';
 
 /**
  * The item loop every operation shares: reads and validates each item, opens the transport and
@@ -238,41 +239,48 @@ function withUncertainNote<Params>(failure: RequestFailure, operation: LinkOpera
 
 /**
  * Sends one unit's request and reads its output, after the operation's `prepare` step if it has one.
- * For an operation that can look its effect up (`findEffect`), a request whose answer was lost is
- * looked up before it is sent again, so it is never made twice; with `lookFirst` the effect is looked
- * for before the first send too (a re-run).
+ * An operation that can look its effect up looks before the first send (`findExisting`: a re-run,
+ * or an item repeating an earlier one) and, afresh, after a lost answer before sending again
+ * (`findEffect`), so it never makes the effect twice; `afterSend` tells it what a send made.
  */
 async function sendUnit<Params>(operation: LinkOperation<Params>, items: Params[], io: RunIO, scope: string): Promise<IDataObject[]> {
 	const { vendor, sessions, settings, signal } = io;
 	const follow = io.follow(scope);
-	const params = operation.prepare ? await operation.prepare(items, follow) : items;
-	if (operation.findEffect && operation.lookFirst?.(params)) {
-		const existing = await operation.findEffect(params, follow);
+	const state = writeState(io, vendor.credentialType, operation.name);
+	return await inTurn(io, operation.sequenceKey?.(items), async () => {
+		const params = operation.prepare ? await operation.prepare(items, follow) : items;
+		const existing = await operation.findExisting?.(params, follow, state);
 		if (existing) return existing;
-	}
-	for (let lookups = 0; ; lookups++) {
-		let response;
-		try {
-			response = await sessions.send((token) => operation.buildRequest(params, token), operation.idempotent, scope);
-		} catch (error) {
-			const failure = toRequestFailure(vendor, error, settings.timeoutMs);
-			if (operation.idempotent || failure.outcome !== 'unknown') throw failure;
-			const uncertain = withUncertainNote(failure, operation);
-			if (!operation.findEffect) throw uncertain;
-			// A lookup that fails settles nothing: the first failure (may have been done) stands.
-			const found = await operation.findEffect(params, follow).catch(() => {
-				throw uncertain;
-			});
-			if (found) return found;
-			// Not there: the vendor did not act, so the failure is a certain one, and may be sent again.
-			const certain = failure.with({ outcome: 'not-sent' });
-			const delay = retryDelayMs(certain, lookups, true);
-			if (delay === undefined || lookups >= settings.maxRetries) throw certain;
-			await sleepWithAbort(delay, signal);
-			continue;
+		for (let lookups = 0; ; lookups++) {
+			let response;
+			try {
+				response = await sessions.send((token) => operation.buildRequest(params, token), operation.idempotent, scope);
+			} catch (error) {
+				const failure = toRequestFailure(vendor, error, settings.timeoutMs);
+				if (operation.idempotent || failure.outcome !== 'unknown') throw failure;
+				const uncertain = withUncertainNote(failure, operation);
+				if (!operation.findEffect) throw uncertain;
+				// A lookup that fails settles nothing: the first failure (may have been done) stands.
+				const found = await operation.findEffect(params, follow, state).catch(() => {
+					throw uncertain;
+				});
+				if (found) return found;
+				// Not there: the vendor did not act, so the failure is a certain one, and may be sent again.
+				const certain = failure.with({ outcome: 'not-sent' });
+				const delay = retryDelayMs(certain, lookups, true);
+				if (delay === undefined || lookups >= settings.maxRetries) throw certain;
+				await sleepWithAbort(delay, signal);
+				continue;
+			}
+			const outputs = operation.toOutput(response, params);
+			try {
+				await operation.afterSend?.(outputs, params, follow, state);
+			} catch {
+				// Only memory was at stake: the send succeeded.
+			}
+			return outputs;
 		}
-		return operation.toOutput(response, params);
-	}
+	});
 }
 
 /**

@@ -70,11 +70,25 @@ export interface LinkOperation<Params> extends OperationBase<Params> {
 	/**
 	 * For a non-idempotent operation whose effect can be looked up (DevRev: links.list): after an
 	 * attempt whose answer was lost, finds what the attempt made (outputs for the items) or undefined
-	 * when it is not there, so that the request can be sent again without making a second copy.
+	 * when it is not there, so that the request can be sent again without making a second copy. It
+	 * must look afresh: what the execution remembers predates the lost attempt.
 	 */
-	findEffect?(items: Params[], follow: FollowUp): Promise<IDataObject[] | undefined>;
-	/** Whether to look for the effect before the first send too (a re-run must not make a second copy). */
-	lookFirst?(items: Params[]): boolean;
+	findEffect?(items: Params[], follow: FollowUp, state: WriteState): Promise<IDataObject[] | undefined>;
+	/**
+	 * The look before the first send (a re-run must not make a second copy): outputs for what is
+	 * already there, or undefined to send. It may answer from what the execution has read and made.
+	 */
+	findExisting?(items: Params[], follow: FollowUp, state: WriteState): Promise<IDataObject[] | undefined>;
+	/**
+	 * What a successful send made (its outputs), for the execution's memory (a later item then finds
+	 * it). A failure here is not the items' failure: the send succeeded.
+	 */
+	afterSend?(outputs: IDataObject[], items: Params[], follow: FollowUp, state: WriteState): Promise<void>;
+	/**
+	 * Requests whose key is equal go one after another within an execution, in item order, whatever
+	 * the concurrency, so that the later one's look sees what the earlier one made. Undefined: no order.
+	 */
+	sequenceKey?(items: Params[]): string | undefined;
 	/**
 	 * When set, items whose key is equal travel in one request (up to the batch size); the key
 	 * holds everything the request's path and shared fields depend on. An item whose key is
@@ -100,6 +114,17 @@ export interface LinkOperation<Params> extends OperationBase<Params> {
 	 * undefined to let the failure stand.
 	 */
 	recover?(failure: RequestFailure, items: Params[], follow: FollowUp): Promise<IDataObject[] | undefined>;
+}
+
+/** What a write's hooks may remember. */
+export interface WriteState {
+	/** This node execution's memory, one per operation: what it has read and made. */
+	execution: Map<string, unknown>;
+	/**
+	 * Kept across executions in this n8n process, one per vendor: key each entry by what it depends
+	 * on (Unicat: the API root, i.e. server and project).
+	 */
+	shared: Map<string, unknown>;
 }
 
 /** Sends a further request through the engine (same auth, retries and pacing). */

@@ -79,7 +79,7 @@ export const link: LinkOperation<LinkParams> = {
 		}
 		return [{ ...summarizeLink(created as IDataObject), ...(params.options.includeFullResponse ? { response: body } : {}) }];
 	},
-	lookFirst: ([params]) => params.options.returnExisting !== false,
+	findExisting: async ([params], follow) => (params.options.returnExisting !== false ? await existingLink(params, follow) : undefined),
 	findEffect: async ([params], follow) => await existingLink(params, follow),
 	recover: async (failure, [params], follow) => (saysNoChangeNeeded('link', failure) ? await existingLink(params, follow) : undefined),
 };

@@ -1,15 +1,17 @@
 /**
  * Link: POST /records/link makes a linked copy of a record under a parent. Not idempotent: every
- * successful call makes another copy, so with Return Existing Copy it looks under the parent first
- * (POST /records/children, page by page, and POST /records/get for the record's canonical), and
- * again after an answer that was lost, so a copy is never made twice.
+ * successful call makes another copy, so with Return Existing Copy it looks for a copy first, and
+ * again, afresh, after an answer that was lost, so a copy is never made twice. The look reads the
+ * parent's children (records/children) once per execution, and keeps the copies the execution
+ * makes beside them; an item alone under its parent reads its record's backlinks instead (one
+ * records/get), once this process has seen that the server's backlinks list a record's copies.
  */
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
-import type { FollowUp, LinkOperation } from '@record-links/engine';
-import { optionsCollection, RequestFailure } from '@record-links/engine';
-import { unicat } from '../vendor';
+import type { FollowUp, LinkOperation, VendorRequest, WriteState } from '@record-links/engine';
+import { isUuid, optionsCollection, RequestFailure } from '@record-links/engine';
+import { unicat, unicatApiRoot } from '../vendor';
 import {
 	CHILDREN_PAGE_SIZE,
 	childrenOf,
@@ -58,7 +60,7 @@ const linkProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to look under the parent first (records/children) and return a linked copy of the record that is already there, with "alreadyLinked", instead of making another one. Unicat makes a new copy on every call. Turn off only to make more than one copy under the same parent.',
+					'Whether to look for a linked copy of the record already under the parent first and return it, with "alreadyLinked", instead of making another one. Unicat makes a new copy on every call. Turn off only to make more than one copy under the same parent.',
 			},
 			...languageOptionProperties,
 		],
@@ -77,6 +79,101 @@ type LinkParams = z.infer<typeof linkSchema>;
 
 /** records/children pages read at most when looking for a copy (100 children each). */
 const MAX_CHILDREN_PAGES = 100;
+/** Records asked for in one records/get (its `records` list). */
+const RECORDS_PER_GET = 100;
+
+/** What the node knows of an execution before the engine runs its links. */
+export interface LinkPlan {
+	/** The credential's API root (server and project): what is learnt about a server is kept under it. */
+	apiRoot?: string;
+	/** The items' records, in item order (GIDs in lower case). */
+	records: string[];
+	/** Items per parent. */
+	perParent: Map<string, number>;
+}
+
+/** A gid parameter as the schema will read it, or undefined (the engine reports a bad one). */
+function gidParameter(context: IExecuteFunctions, name: string, index: number): string | undefined {
+	try {
+		const value = context.getNodeParameter(name, index, '');
+		return typeof value === 'string' && isUuid(value.trim()) ? value.trim().toLowerCase() : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** The execution's plan: the API root, and the records and parents its items name. */
+export async function linkPlan(context: IExecuteFunctions): Promise<LinkPlan> {
+	const plan: LinkPlan = { records: [], perParent: new Map() };
+	try {
+		plan.apiRoot = unicatApiRoot(await context.getCredentials(unicat.credentialType));
+	} catch {
+		// The engine reports the credential; without an API root nothing is kept for the server.
+	}
+	const items = context.getInputData().length;
+	// A single item is alone under its parent, with no other record to read along.
+	for (let index = 0; items > 1 && index < items; index++) {
+		const record = gidParameter(context, 'record', index);
+		const parent = gidParameter(context, 'parent', index);
+		if (record) plan.records.push(record);
+		if (parent) plan.perParent.set(parent, (plan.perParent.get(parent) ?? 0) + 1);
+	}
+	return plan;
+}
+
+/** What an execution remembers about one parent. */
+interface ParentMemory {
+	/** The linked copies among its children, read once (all pages) and shared by its items. */
+	read?: Promise<IDataObject[]>;
+	/** Copies made (or found after a lost answer) under it since. */
+	made: IDataObject[];
+	/** Looks under it so far. */
+	looks: number;
+}
+
+function parentMemory(state: WriteState, parent: string): ParentMemory {
+	const key = `parent ${parent}`;
+	let memory = state.execution.get(key) as ParentMemory | undefined;
+	if (!memory) {
+		memory = { made: [], looks: 0 };
+		state.execution.set(key, memory);
+	}
+	return memory;
+}
+
+/** The canonical record of each record read this execution. */
+function canonicals(state: WriteState): Map<string, string> {
+	let known = state.execution.get('canonicals') as Map<string, string> | undefined;
+	if (!known) {
+		known = new Map();
+		state.execution.set('canonicals', known);
+	}
+	return known;
+}
+
+/** Whether the server's backlinks have been seen to list a record's linked copies. */
+const trustKey = (plan: LinkPlan) => (plan.apiRoot ? `backlinks ${plan.apiRoot}` : undefined);
+
+function backlinksTrusted(state: WriteState, plan: LinkPlan): boolean {
+	const key = trustKey(plan);
+	return key !== undefined && state.shared.get(key) === 'trusted';
+}
+
+/** records/get of one record, or of several (`records`, one answer). */
+function getRequest(records: string[]): VendorRequest {
+	return { method: 'POST', path: '/records/get', body: records.length === 1 ? { record: records[0] } : { records } };
+}
+
+/** The records of an answer's `data.records`, by GID. */
+function recordsOf(body: unknown): Map<string, IDataObject> {
+	const records = ((body as IDataObject | undefined)?.data as IDataObject | undefined)?.records;
+	const found = new Map<string, IDataObject>();
+	if (!records || typeof records !== 'object') return found;
+	for (const [gid, record] of Object.entries(records)) {
+		if (record && typeof record === 'object' && !Array.isArray(record)) found.set(gid, record as IDataObject);
+	}
+	return found;
+}
 
 /** Every child of the parent that is a linked copy of some record, all pages read. */
 async function linkedChildren(parent: string, follow: FollowUp): Promise<IDataObject[]> {
@@ -95,84 +192,203 @@ async function linkedChildren(parent: string, follow: FollowUp): Promise<IDataOb
 }
 
 /**
- * A linked copy of the record already under the parent, or undefined. A record that is itself a
- * linked copy is copied as its canonical record, so when the parent holds copies of other records
- * the record's canonical is read (records/get) and looked for too.
+ * The record's canonical record. Read with the records the execution's other items name (up to 100
+ * in one records/get), so a batch learns them all at once.
  */
-async function existingCopy(params: LinkParams, follow: FollowUp): Promise<IDataObject | undefined> {
-	const copies = await linkedChildren(params.parent, follow);
+async function canonicalOf(record: string, follow: FollowUp, state: WriteState, plan: LinkPlan): Promise<string | undefined> {
+	const known = canonicals(state);
+	const learn = (body: unknown) => {
+		for (const [gid, read] of recordsOf(body)) if (typeof read.canonical === 'string') known.set(gid, read.canonical);
+	};
+	if (!known.has(record)) {
+		const others = [...new Set(plan.records)].filter((other) => other !== record && !known.has(other));
+		if (others.length > 0) {
+			// One unknown record fails the whole read: then the record is read alone.
+			await follow(getRequest([record, ...others.slice(0, RECORDS_PER_GET - 1)]), true).then(
+				(answer) => learn(answer.body),
+				() => undefined,
+			);
+		}
+	}
+	if (!known.has(record)) {
+		const answer = await follow(getRequest([record]), true);
+		learn(answer.body);
+		const canonical = ((answer.body as IDataObject | undefined)?.result as IDataObject | undefined)?.canonical;
+		if (!known.has(record) && typeof canonical === 'string') known.set(record, canonical);
+	}
+	return known.get(record);
+}
+
+/**
+ * A linked copy of the record among the parent's children (read once per execution, or afresh) and
+ * the copies made under it since. A record that is itself a linked copy is copied as its canonical
+ * record, so when the parent holds copies of other records the record's canonical is looked for too.
+ */
+async function underParent(params: LinkParams, follow: FollowUp, state: WriteState, plan: LinkPlan, fresh: boolean): Promise<IDataObject | undefined> {
+	const memory = parentMemory(state, params.parent);
+	let read = memory.read;
+	if (fresh || !read) {
+		const reading = linkedChildren(params.parent, follow);
+		// A failed read is not kept: the next item reads again.
+		reading.catch(() => {
+			if (memory.read === reading) memory.read = undefined;
+		});
+		memory.read = read = reading;
+	}
+	const copies = [...(await read), ...memory.made];
 	const direct = copies.find((child) => isCopyOf(child, params.record));
 	if (direct || copies.length === 0) return direct;
-	const answer = await follow({ method: 'POST', path: '/records/get', body: { record: params.record } }, true);
-	const canonical = recordFrom(answer.body, params.record)?.canonical ?? ((answer.body as IDataObject | undefined)?.result as IDataObject | undefined)?.canonical;
-	if (typeof canonical !== 'string' || canonical === params.record) return undefined;
+	const canonical = await canonicalOf(params.record, follow, state, plan);
+	if (canonical === undefined || canonical === params.record) return undefined;
 	return copies.find((child) => isCopyOf(child, canonical));
 }
 
+/**
+ * A linked copy of the record under the parent by the backlinks of the record (of its canonical
+ * record when it is a linked copy), each read from the answer or with one more records/get: a few
+ * requests whatever the parent holds. 'unknown' when the answer cannot tell (no backlinks, or more
+ * candidates than one records/get reads).
+ */
+async function byBacklinks(params: LinkParams, follow: FollowUp, state: WriteState): Promise<IDataObject | undefined | 'unknown'> {
+	let answer = await follow(getRequest([params.record]), true);
+	let source = recordFrom(answer.body, params.record);
+	const canonical = typeof source?.canonical === 'string' ? source.canonical : params.record;
+	canonicals(state).set(params.record, canonical);
+	if (canonical !== params.record) {
+		answer = await follow(getRequest([canonical]), true);
+		source = recordFrom(answer.body, canonical);
+	}
+	const backlinks: unknown = source?.backlinks;
+	if (!Array.isArray(backlinks) || !backlinks.every((gid) => typeof gid === 'string')) return 'unknown';
+	const candidates = (backlinks as string[]).filter((gid) => gid !== canonical);
+	if (candidates.length === 0) return undefined;
+	if (candidates.length > RECORDS_PER_GET) return 'unknown';
+	const records = recordsOf(answer.body);
+	const unread = candidates.filter((gid) => !records.has(gid));
+	if (unread.length > 0) {
+		const read = follow(getRequest(unread), true);
+		// A candidate gone meanwhile fails the read: the children tell instead.
+		if (await read.then(() => false, (error: unknown) => error instanceof RequestFailure && error.statusCode === 422)) return 'unknown';
+		for (const [gid, record] of recordsOf((await read).body)) records.set(gid, record);
+	}
+	const copy = candidates.map((gid) => records.get(gid)).find((record) => record?.parent === params.parent && isCopyOf(record, canonical));
+	if (copy) parentMemory(state, params.parent).made.push(copy);
+	return copy;
+}
+
 /** Link's output for a copy that was already there. */
-async function alreadyLinked(params: LinkParams, follow: FollowUp): Promise<IDataObject[] | undefined> {
-	const copy = await existingCopy(params, follow);
+function alreadyLinked(params: LinkParams, copy: IDataObject | undefined): IDataObject[] | undefined {
 	return copy ? [{ ...copyOutput(copy, params.parent), source: params.record, record: copy, alreadyLinked: true }] : undefined;
 }
 
-export const link: LinkOperation<LinkParams> = {
-	name: 'link',
-	label: 'Link',
-	description: 'Create a linked copy of a record under a parent, or return the copy already there',
-	action: 'Create a linked copy of a record',
-	properties: linkProperties,
-	schema: linkSchema,
-	// Every successful call makes another copy, so the engine never repeats a link blindly. A link
-	// whose answer was lost (a timeout, a dropped connection, a 5xx) is looked up under the parent
-	// first (findEffect): found, it is the output; not there, Unicat did not act and it is sent again.
-	// With Return Existing Copy off, a copy under the parent may be an earlier one, so a lost answer
-	// is not looked up and not repeated. A 429 and a refused connection are repeated (Unicat did
-	// nothing); n8n itself repeats a 401 once after logging in again.
-	idempotent: false,
-	uncertainNote:
-		'Unicat may have made the linked copy before the request failed, and it was not looked up or the lookup failed, so the request was not repeated: look under the parent in Unicat (Get Links) before running this item again, or a second copy will be made.',
-	buildRequest([params]) {
-		return {
-			method: 'POST',
-			path: '/records/link',
-			body: {
-				record: params.record,
-				parent: params.parent,
-				...(params.beforeRecord ? { before_record: params.beforeRecord } : {}),
-				ordering: params.ordering,
-				...languageFields(params.options),
-			},
-		};
-	},
-	toOutput(response, [params]) {
-		const body = response.body as IDataObject | undefined;
-		const result = body?.result as IDataObject | undefined;
-		const created = result?.record;
-		if (typeof created !== 'string' || created === '') {
-			throw new RequestFailure('Unicat confirmed the link but did not say which record it created', {
-				description: 'The linked copy probably exists: look under the parent in Unicat before running this item again.',
-				outcome: 'unknown',
-			});
-		}
-		const record = recordFrom(body, created);
-		const parent = typeof result?.parent === 'string' ? result.parent : (record?.parent ?? params.parent);
-		const parentRecord = recordFrom(body, parent);
-		return [
-			{
-				gid: created,
-				parent,
-				canonical: record?.canonical ?? null,
-				is_link: record?.is_link ?? true,
-				source: params.record,
-				record: record ?? {},
-				...(parentRecord ? { parentRecord } : {}),
-			},
-		];
-	},
-	lookFirst: ([params]) => params.options.returnExisting !== false,
-	async findEffect([params], follow) {
-		// Off: a copy under the parent may be one made before; the failure stands as uncertain.
-		if (params.options.returnExisting === false) throw new Error('not looked up');
-		return await alreadyLinked(params, follow);
-	},
-};
+/**
+ * After this process made a copy, whether the canonical record's backlinks list it: then backlinks
+ * are read as a record's linked copies on this server from now on, else never (one records/get per
+ * process and server). A failed read settles nothing: a later copy asks again.
+ */
+async function confirmBacklinks(copy: string, canonical: string, follow: FollowUp, state: WriteState, plan: LinkPlan): Promise<void> {
+	const key = trustKey(plan);
+	if (key === undefined || state.shared.has(key)) return;
+	const confirming = follow(getRequest([canonical]), true).then((answer) => {
+		const backlinks: unknown = recordFrom(answer.body, canonical)?.backlinks;
+		state.shared.set(key, Array.isArray(backlinks) && backlinks.includes(copy) ? 'trusted' : 'untrusted');
+	});
+	state.shared.set(key, confirming);
+	await confirming.catch(() => {
+		if (state.shared.get(key) === confirming) state.shared.delete(key);
+	});
+}
+
+/** Link for an execution with this plan (the node's `execute` makes one per execution). */
+export function linkWith(plan: LinkPlan): LinkOperation<LinkParams> {
+	return {
+		name: 'link',
+		label: 'Link',
+		description: 'Create a linked copy of a record under a parent, or return the copy already there',
+		action: 'Create a linked copy of a record',
+		properties: linkProperties,
+		schema: linkSchema,
+		// Every successful call makes another copy, so the engine never repeats a link blindly. A link
+		// whose answer was lost (a timeout, a dropped connection, a 5xx) is looked up afresh first
+		// (findEffect): found, it is the output; not there, Unicat did not act and it is sent again.
+		// With Return Existing Copy off, a copy under the parent may be an earlier one, so a lost answer
+		// is not looked up and not repeated. A 429 and a refused connection are repeated (Unicat did
+		// nothing); n8n itself repeats a 401 once after logging in again.
+		idempotent: false,
+		uncertainNote:
+			'Unicat may have made the linked copy before the request failed, and it was not looked up or the lookup failed, so the request was not repeated: look under the parent in Unicat (Get Links) before running this item again, or a second copy will be made.',
+		buildRequest([params]) {
+			return {
+				method: 'POST',
+				path: '/records/link',
+				body: {
+					record: params.record,
+					parent: params.parent,
+					...(params.beforeRecord ? { before_record: params.beforeRecord } : {}),
+					ordering: params.ordering,
+					...languageFields(params.options),
+				},
+			};
+		},
+		toOutput(response, [params]) {
+			const body = response.body as IDataObject | undefined;
+			const result = body?.result as IDataObject | undefined;
+			const created = result?.record;
+			if (typeof created !== 'string' || created === '') {
+				throw new RequestFailure('Unicat confirmed the link but did not say which record it created', {
+					description: 'The linked copy probably exists: look under the parent in Unicat before running this item again.',
+					outcome: 'unknown',
+				});
+			}
+			const record = recordFrom(body, created);
+			const parent = typeof result?.parent === 'string' ? result.parent : (record?.parent ?? params.parent);
+			const parentRecord = recordFrom(body, parent);
+			return [
+				{
+					gid: created,
+					parent,
+					canonical: record?.canonical ?? null,
+					is_link: record?.is_link ?? true,
+					source: params.record,
+					record: record ?? {},
+					...(parentRecord ? { parentRecord } : {}),
+				},
+			];
+		},
+		// Items under one parent go one at a time, so an item repeating an earlier one finds its copy.
+		sequenceKey: ([params]) => (params.options.returnExisting === false ? undefined : params.parent),
+		async findExisting([params], follow, state) {
+			if (params.options.returnExisting === false) return undefined;
+			const memory = parentMemory(state, params.parent);
+			// Alone under its parent in this execution: reading every child would cost more than it saves.
+			const alone = memory.looks++ === 0 && (plan.perParent.get(params.parent) ?? 1) <= 1;
+			if (alone && backlinksTrusted(state, plan)) {
+				const copy = await byBacklinks(params, follow, state);
+				if (copy !== 'unknown') return alreadyLinked(params, copy);
+			}
+			return alreadyLinked(params, await underParent(params, follow, state, plan, false));
+		},
+		async findEffect([params], follow, state) {
+			// Off: a copy under the parent may be one made before; the failure stands as uncertain.
+			if (params.options.returnExisting === false) throw new Error('not looked up');
+			if (backlinksTrusted(state, plan)) {
+				const copy = await byBacklinks(params, follow, state);
+				if (copy !== 'unknown') return alreadyLinked(params, copy);
+			}
+			return alreadyLinked(params, await underParent(params, follow, state, plan, true));
+		},
+		async afterSend([output], [params], follow, state) {
+			if (params.options.returnExisting === false || typeof output?.gid !== 'string') return;
+			const parent = typeof output.parent === 'string' ? output.parent : params.parent;
+			const canonical = typeof output.canonical === 'string' ? output.canonical : undefined;
+			const record = output.record && typeof output.record === 'object' ? (output.record as IDataObject) : {};
+			parentMemory(state, parent).made.push({ ...record, gid: output.gid, parent, canonical: canonical ?? params.record, is_link: true });
+			if (canonical === undefined) return;
+			canonicals(state).set(params.record, canonical);
+			await confirmBacklinks(output.gid, canonical, follow, state, plan);
+		},
+	};
+}
+
+/** Link as the node describes it; `execute` uses one with the execution's plan (`linkWith`). */
+export const link = linkWith({ records: [], perParent: new Map() });

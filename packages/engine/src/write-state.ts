@@ -1,0 +1,50 @@
+import type { WriteState } from './types';
+
+/**
+ * What write hooks remember (`WriteState`): per node execution (keyed by the execution's RunIO, so it
+ * goes with it) and per vendor for as long as this n8n process runs (like the shared pacers), and
+ * the turns of requests that must go one after another within an execution.
+ */
+
+const executions = new WeakMap<object, Map<string, Map<string, unknown>>>();
+const shared = new Map<string, Map<string, unknown>>();
+const turns = new WeakMap<object, Map<string, Promise<void>>>();
+
+function entry<K, V>(map: Map<K, V>, key: K, create: () => V): V {
+	let value = map.get(key);
+	if (value === undefined) {
+		value = create();
+		map.set(key, value);
+	}
+	return value;
+}
+
+/** The state of one operation's hooks in the execution `run`, for the vendor `vendor`. */
+export function writeState(run: object, vendor: string, operation: string): WriteState {
+	const perOperation = executions.get(run) ?? new Map<string, Map<string, unknown>>();
+	executions.set(run, perOperation);
+	return {
+		execution: entry(perOperation, operation, () => new Map<string, unknown>()),
+		shared: entry(shared, vendor, () => new Map<string, unknown>()),
+	};
+}
+
+/**
+ * Runs `work` once every earlier work of `run` with the same key has settled (either way); without a
+ * key at once. The queue is joined before anything is awaited, so turns follow the calls' order.
+ */
+export async function inTurn<T>(run: object, key: string | undefined, work: () => Promise<T>): Promise<T> {
+	if (key === undefined) return await work();
+	const queue = turns.get(run) ?? new Map<string, Promise<void>>();
+	turns.set(run, queue);
+	const previous = queue.get(key) ?? Promise.resolve();
+	const mine = previous.then(work);
+	queue.set(
+		key,
+		mine.then(
+			() => undefined,
+			() => undefined,
+		),
+	);
+	return await mine;
+}
