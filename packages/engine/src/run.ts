@@ -132,6 +132,8 @@ export interface RunIO {
 	settings: EngineSettings;
 	/** Units in flight at once: the user's cap or Auto, learning from every answer of this execution. */
 	concurrency: Concurrency;
+	/** The vendor's base URL from the credential (Unicat's includes the project). */
+	baseUrl: string;
 	signal?: AbortSignal;
 	/** A follow-up sender for requests of this pacing scope. */
 	follow(scope: string): FollowUp;
@@ -200,7 +202,7 @@ export class NodeRun<Params> {
 	async withTransport(work: (io: RunIO) => Promise<void>): Promise<void> {
 		const { context, vendor, settings } = this;
 		this.signal = context.getExecutionCancelSignal?.();
-		const { transport, session } = await openTransport(context, vendor, {
+		const { transport, session, baseUrl } = await openTransport(context, vendor, {
 			timeoutMs: settings.timeoutMs,
 			maxRetries: settings.maxRetries,
 			ratePerSecond: settings.ratePerSecond,
@@ -216,6 +218,7 @@ export class NodeRun<Params> {
 				sessions,
 				settings,
 				concurrency: this.concurrency,
+				baseUrl,
 				signal,
 				follow: (scope) => async (request, idempotent) => await sessions.send(() => request, idempotent, scope),
 			});
@@ -246,7 +249,7 @@ function withUncertainNote<Params>(failure: RequestFailure, operation: LinkOpera
 async function sendUnit<Params>(operation: LinkOperation<Params>, items: Params[], io: RunIO, scope: string): Promise<IDataObject[]> {
 	const { vendor, sessions, settings, signal } = io;
 	const follow = io.follow(scope);
-	const state = writeState(io, vendor.credentialType, operation.name);
+	const state = writeState(io, operation.name);
 	return await inTurn(io, operation.sequenceKey?.(items), async () => {
 		const params = operation.prepare ? await operation.prepare(items, follow) : items;
 		const existing = await operation.findExisting?.(params, follow, state);
@@ -295,6 +298,10 @@ export async function sendWrites<Params>(
 	handlers: { done(index: number, output: IDataObject): void; failed(index: number, failure: RequestFailure): void; stop(): boolean },
 ): Promise<void> {
 	const { vendor, settings } = io;
+	operation.planRun?.(
+		items.map((item) => item.params),
+		writeState(io, operation.name),
+	);
 	await runPool(
 		groupIntoUnits(items, operation, settings.batchSize),
 		io.concurrency,

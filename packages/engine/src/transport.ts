@@ -179,7 +179,7 @@ export async function openTransport(
 		signal?: AbortSignal;
 		onAnswer?: (answer: AnswerSignal) => void;
 	},
-): Promise<{ transport: Transport; session: SessionUse | undefined }> {
+): Promise<{ transport: Transport; session: SessionUse | undefined; baseUrl: string }> {
 	const credentials = await context.getCredentials(vendor.credentialType);
 	let baseUrl: string;
 	try {
@@ -203,5 +203,5 @@ export async function openTransport(
 		settings.readRatePerSecond ? sharedPacer(`${vendor.credentialType}:read`, baseUrl, settings.readRatePerSecond) : undefined,
 		settings.onAnswer,
 	);
-	return { transport, session: sessionUse(context, vendor, credentials) };
+	return { transport, session: sessionUse(context, vendor, credentials), baseUrl };
 }

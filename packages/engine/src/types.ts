@@ -74,6 +74,8 @@ export interface LinkOperation<Params> extends OperationBase<Params> {
 	 * must look afresh: what the execution remembers predates the lost attempt.
 	 */
 	findEffect?(items: Params[], follow: FollowUp, state: WriteState): Promise<IDataObject[] | undefined>;
+	/** Sees every valid item of the execution once, before any is sent (Unicat: which records and parents). */
+	planRun?(items: Params[], state: WriteState): void;
 	/**
 	 * The look before the first send (a re-run must not make a second copy): outputs for what is
 	 * already there, or undefined to send. It may answer from what the execution has read and made.
@@ -120,10 +122,7 @@ export interface LinkOperation<Params> extends OperationBase<Params> {
 export interface WriteState {
 	/** This node execution's memory, one per operation: what it has read and made. */
 	execution: Map<string, unknown>;
-	/**
-	 * Kept across executions in this n8n process, one per vendor: key each entry by what it depends
-	 * on (Unicat: the API root, i.e. server and project).
-	 */
+	/** Kept across executions in this n8n process, one per vendor and base URL (Unicat's names the project). */
 	shared: Map<string, unknown>;
 }
 

@@ -1,8 +1,9 @@
+import type { RunIO } from './run';
 import type { WriteState } from './types';
 
 /**
  * What write hooks remember (`WriteState`): per node execution (keyed by the execution's RunIO, so it
- * goes with it) and per vendor for as long as this n8n process runs (like the shared pacers), and
+ * goes with it) and per vendor server for as long as this n8n process runs (like the shared pacers), and
  * the turns of requests that must go one after another within an execution.
  */
 
@@ -19,13 +20,13 @@ function entry<K, V>(map: Map<K, V>, key: K, create: () => V): V {
 	return value;
 }
 
-/** The state of one operation's hooks in the execution `run`, for the vendor `vendor`. */
-export function writeState(run: object, vendor: string, operation: string): WriteState {
-	const perOperation = executions.get(run) ?? new Map<string, Map<string, unknown>>();
-	executions.set(run, perOperation);
+/** The state of one operation's hooks in the execution `io`, shared with others on the same server. */
+export function writeState(io: RunIO, operation: string): WriteState {
+	const perOperation = executions.get(io) ?? new Map<string, Map<string, unknown>>();
+	executions.set(io, perOperation);
 	return {
 		execution: entry(perOperation, operation, () => new Map<string, unknown>()),
-		shared: entry(shared, vendor, () => new Map<string, unknown>()),
+		shared: entry(shared, `${io.vendor.credentialType}\u0000${io.baseUrl}`, () => new Map<string, unknown>()),
 	};
 }
 

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import { executeLinkNode, linkNodeDescription, operationSubtitle } from '@record-links/engine';
-import { unicatOperations, unicatOperationsFor } from './actions';
+import { unicatOperations } from './actions';
 import { unicat } from './vendor';
 
 export class Unicat implements INodeType {
@@ -17,6 +17,6 @@ export class Unicat implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await executeLinkNode(this, unicat, await unicatOperationsFor(this));
+		return await executeLinkNode(this, unicat, unicatOperations);
 	}
 }

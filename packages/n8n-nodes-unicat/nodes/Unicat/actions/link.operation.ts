@@ -6,12 +6,12 @@
  * makes beside them; an item alone under its parent reads its record's backlinks instead (one
  * records/get), once this process has seen that the server's backlinks list a record's copies.
  */
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
 import type { FollowUp, LinkOperation, VendorRequest, WriteState } from '@record-links/engine';
-import { isUuid, optionsCollection, RequestFailure } from '@record-links/engine';
-import { unicat, unicatApiRoot } from '../vendor';
+import { optionsCollection, RequestFailure } from '@record-links/engine';
+import { unicat } from '../vendor';
 import {
 	CHILDREN_PAGE_SIZE,
 	childrenOf,
@@ -82,43 +82,18 @@ const MAX_CHILDREN_PAGES = 100;
 /** Records asked for in one records/get (its `records` list). */
 const RECORDS_PER_GET = 100;
 
-/** What the node knows of an execution before the engine runs its links. */
-export interface LinkPlan {
-	/** The credential's API root (server and project): what is learnt about a server is kept under it. */
-	apiRoot?: string;
-	/** The items' records, in item order (GIDs in lower case). */
+/** What an execution's items name, seen once before any is sent (`planRun`). */
+interface LinkPlan {
+	/** The items' records, in item order. */
 	records: string[];
 	/** Items per parent. */
 	perParent: Map<string, number>;
 }
 
-/** A gid parameter as the schema will read it, or undefined (the engine reports a bad one). */
-function gidParameter(context: IExecuteFunctions, name: string, index: number): string | undefined {
-	try {
-		const value = context.getNodeParameter(name, index, '');
-		return typeof value === 'string' && isUuid(value.trim()) ? value.trim().toLowerCase() : undefined;
-	} catch {
-		return undefined;
-	}
-}
+const NO_PLAN: LinkPlan = { records: [], perParent: new Map() };
 
-/** The execution's plan: the API root, and the records and parents its items name. */
-export async function linkPlan(context: IExecuteFunctions): Promise<LinkPlan> {
-	const plan: LinkPlan = { records: [], perParent: new Map() };
-	try {
-		plan.apiRoot = unicatApiRoot(await context.getCredentials(unicat.credentialType));
-	} catch {
-		// The engine reports the credential; without an API root nothing is kept for the server.
-	}
-	const items = context.getInputData().length;
-	// A single item is alone under its parent, with no other record to read along.
-	for (let index = 0; items > 1 && index < items; index++) {
-		const record = gidParameter(context, 'record', index);
-		const parent = gidParameter(context, 'parent', index);
-		if (record) plan.records.push(record);
-		if (parent) plan.perParent.set(parent, (plan.perParent.get(parent) ?? 0) + 1);
-	}
-	return plan;
+function planOf(state: WriteState): LinkPlan {
+	return (state.execution.get('plan') as LinkPlan | undefined) ?? NO_PLAN;
 }
 
 /** What an execution remembers about one parent. */
@@ -151,12 +126,11 @@ function canonicals(state: WriteState): Map<string, string> {
 	return known;
 }
 
-/** Whether the server's backlinks have been seen to list a record's linked copies. */
-const trustKey = (plan: LinkPlan) => (plan.apiRoot ? `backlinks ${plan.apiRoot}` : undefined);
+/** Whether this server's backlinks have been seen to list a record's linked copies (`state.shared` is per server and project). */
+const TRUST = 'backlinks';
 
-function backlinksTrusted(state: WriteState, plan: LinkPlan): boolean {
-	const key = trustKey(plan);
-	return key !== undefined && state.shared.get(key) === 'trusted';
+function backlinksTrusted(state: WriteState): boolean {
+	return state.shared.get(TRUST) === 'trusted';
 }
 
 /** records/get of one record, or of several (`records`, one answer). */
@@ -195,13 +169,13 @@ async function linkedChildren(parent: string, follow: FollowUp): Promise<IDataOb
  * The record's canonical record. Read with the records the execution's other items name (up to 100
  * in one records/get), so a batch learns them all at once.
  */
-async function canonicalOf(record: string, follow: FollowUp, state: WriteState, plan: LinkPlan): Promise<string | undefined> {
+async function canonicalOf(record: string, follow: FollowUp, state: WriteState): Promise<string | undefined> {
 	const known = canonicals(state);
 	const learn = (body: unknown) => {
 		for (const [gid, read] of recordsOf(body)) if (typeof read.canonical === 'string') known.set(gid, read.canonical);
 	};
 	if (!known.has(record)) {
-		const others = [...new Set(plan.records)].filter((other) => other !== record && !known.has(other));
+		const others = [...new Set(planOf(state).records)].filter((other) => other !== record && !known.has(other));
 		if (others.length > 0) {
 			// One unknown record fails the whole read: then the record is read alone.
 			await follow(getRequest([record, ...others.slice(0, RECORDS_PER_GET - 1)]), true).then(
@@ -224,7 +198,7 @@ async function canonicalOf(record: string, follow: FollowUp, state: WriteState, 
  * the copies made under it since. A record that is itself a linked copy is copied as its canonical
  * record, so when the parent holds copies of other records the record's canonical is looked for too.
  */
-async function underParent(params: LinkParams, follow: FollowUp, state: WriteState, plan: LinkPlan, fresh: boolean): Promise<IDataObject | undefined> {
+async function underParent(params: LinkParams, follow: FollowUp, state: WriteState, fresh: boolean): Promise<IDataObject | undefined> {
 	const memory = parentMemory(state, params.parent);
 	let read = memory.read;
 	if (fresh || !read) {
@@ -238,7 +212,7 @@ async function underParent(params: LinkParams, follow: FollowUp, state: WriteSta
 	const copies = [...(await read), ...memory.made];
 	const direct = copies.find((child) => isCopyOf(child, params.record));
 	if (direct || copies.length === 0) return direct;
-	const canonical = await canonicalOf(params.record, follow, state, plan);
+	const canonical = await canonicalOf(params.record, follow, state);
 	if (canonical === undefined || canonical === params.record) return undefined;
 	return copies.find((child) => isCopyOf(child, canonical));
 }
@@ -286,9 +260,9 @@ function alreadyLinked(params: LinkParams, copy: IDataObject | undefined): IData
  * are read as a record's linked copies on this server from now on, else never (one records/get per
  * process and server). A failed read settles nothing: a later copy asks again.
  */
-async function confirmBacklinks(copy: string, canonical: string, follow: FollowUp, state: WriteState, plan: LinkPlan): Promise<void> {
-	const key = trustKey(plan);
-	if (key === undefined || state.shared.has(key)) return;
+async function confirmBacklinks(copy: string, canonical: string, follow: FollowUp, state: WriteState): Promise<void> {
+	const key = TRUST;
+	if (state.shared.has(key)) return;
 	const confirming = follow(getRequest([canonical]), true).then((answer) => {
 		const backlinks: unknown = recordFrom(answer.body, canonical)?.backlinks;
 		state.shared.set(key, Array.isArray(backlinks) && backlinks.includes(copy) ? 'trusted' : 'untrusted');
@@ -299,96 +273,97 @@ async function confirmBacklinks(copy: string, canonical: string, follow: FollowU
 	});
 }
 
-/** Link for an execution with this plan (the node's `execute` makes one per execution). */
-export function linkWith(plan: LinkPlan): LinkOperation<LinkParams> {
-	return {
-		name: 'link',
-		label: 'Link',
-		description: 'Create a linked copy of a record under a parent, or return the copy already there',
-		action: 'Create a linked copy of a record',
-		properties: linkProperties,
-		schema: linkSchema,
-		// Every successful call makes another copy, so the engine never repeats a link blindly. A link
-		// whose answer was lost (a timeout, a dropped connection, a 5xx) is looked up afresh first
-		// (findEffect): found, it is the output; not there, Unicat did not act and it is sent again.
-		// With Return Existing Copy off, a copy under the parent may be an earlier one, so a lost answer
-		// is not looked up and not repeated. A 429 and a refused connection are repeated (Unicat did
-		// nothing); n8n itself repeats a 401 once after logging in again.
-		idempotent: false,
-		uncertainNote:
-			'Unicat may have made the linked copy before the request failed, and it was not looked up or the lookup failed, so the request was not repeated: look under the parent in Unicat (Get Links) before running this item again, or a second copy will be made.',
-		buildRequest([params]) {
-			return {
-				method: 'POST',
-				path: '/records/link',
-				body: {
-					record: params.record,
-					parent: params.parent,
-					...(params.beforeRecord ? { before_record: params.beforeRecord } : {}),
-					ordering: params.ordering,
-					...languageFields(params.options),
-				},
-			};
-		},
-		toOutput(response, [params]) {
-			const body = response.body as IDataObject | undefined;
-			const result = body?.result as IDataObject | undefined;
-			const created = result?.record;
-			if (typeof created !== 'string' || created === '') {
-				throw new RequestFailure('Unicat confirmed the link but did not say which record it created', {
-					description: 'The linked copy probably exists: look under the parent in Unicat before running this item again.',
-					outcome: 'unknown',
-				});
-			}
-			const record = recordFrom(body, created);
-			const parent = typeof result?.parent === 'string' ? result.parent : (record?.parent ?? params.parent);
-			const parentRecord = recordFrom(body, parent);
-			return [
-				{
-					gid: created,
-					parent,
-					canonical: record?.canonical ?? null,
-					is_link: record?.is_link ?? true,
-					source: params.record,
-					record: record ?? {},
-					...(parentRecord ? { parentRecord } : {}),
-				},
-			];
-		},
-		// Items under one parent go one at a time, so an item repeating an earlier one finds its copy.
-		sequenceKey: ([params]) => (params.options.returnExisting === false ? undefined : params.parent),
-		async findExisting([params], follow, state) {
-			if (params.options.returnExisting === false) return undefined;
-			const memory = parentMemory(state, params.parent);
-			// Alone under its parent in this execution: reading every child would cost more than it saves.
-			const alone = memory.looks++ === 0 && (plan.perParent.get(params.parent) ?? 1) <= 1;
-			if (alone && backlinksTrusted(state, plan)) {
-				const copy = await byBacklinks(params, follow, state);
-				if (copy !== 'unknown') return alreadyLinked(params, copy);
-			}
-			return alreadyLinked(params, await underParent(params, follow, state, plan, false));
-		},
-		async findEffect([params], follow, state) {
-			// Off: a copy under the parent may be one made before; the failure stands as uncertain.
-			if (params.options.returnExisting === false) throw new Error('not looked up');
-			if (backlinksTrusted(state, plan)) {
-				const copy = await byBacklinks(params, follow, state);
-				if (copy !== 'unknown') return alreadyLinked(params, copy);
-			}
-			return alreadyLinked(params, await underParent(params, follow, state, plan, true));
-		},
-		async afterSend([output], [params], follow, state) {
-			if (params.options.returnExisting === false || typeof output?.gid !== 'string') return;
-			const parent = typeof output.parent === 'string' ? output.parent : params.parent;
-			const canonical = typeof output.canonical === 'string' ? output.canonical : undefined;
-			const record = output.record && typeof output.record === 'object' ? (output.record as IDataObject) : {};
-			parentMemory(state, parent).made.push({ ...record, gid: output.gid, parent, canonical: canonical ?? params.record, is_link: true });
-			if (canonical === undefined) return;
-			canonicals(state).set(params.record, canonical);
-			await confirmBacklinks(output.gid, canonical, follow, state, plan);
-		},
-	};
-}
-
-/** Link as the node describes it; `execute` uses one with the execution's plan (`linkWith`). */
-export const link = linkWith({ records: [], perParent: new Map() });
+export const link: LinkOperation<LinkParams> = {
+	name: 'link',
+	label: 'Link',
+	description: 'Create a linked copy of a record under a parent, or return the copy already there',
+	action: 'Create a linked copy of a record',
+	properties: linkProperties,
+	schema: linkSchema,
+	// Every successful call makes another copy, so the engine never repeats a link blindly. A link
+	// whose answer was lost (a timeout, a dropped connection, a 5xx) is looked up afresh first
+	// (findEffect): found, it is the output; not there, Unicat did not act and it is sent again.
+	// With Return Existing Copy off, a copy under the parent may be an earlier one, so a lost answer
+	// is not looked up and not repeated. A 429 and a refused connection are repeated (Unicat did
+	// nothing); n8n itself repeats a 401 once after logging in again.
+	idempotent: false,
+	uncertainNote:
+		'Unicat may have made the linked copy before the request failed, and it was not looked up or the lookup failed, so the request was not repeated: look under the parent in Unicat (Get Links) before running this item again, or a second copy will be made.',
+	buildRequest([params]) {
+		return {
+			method: 'POST',
+			path: '/records/link',
+			body: {
+				record: params.record,
+				parent: params.parent,
+				...(params.beforeRecord ? { before_record: params.beforeRecord } : {}),
+				ordering: params.ordering,
+				...languageFields(params.options),
+			},
+		};
+	},
+	toOutput(response, [params]) {
+		const body = response.body as IDataObject | undefined;
+		const result = body?.result as IDataObject | undefined;
+		const created = result?.record;
+		if (typeof created !== 'string' || created === '') {
+			throw new RequestFailure('Unicat confirmed the link but did not say which record it created', {
+				description: 'The linked copy probably exists: look under the parent in Unicat before running this item again.',
+				outcome: 'unknown',
+			});
+		}
+		const record = recordFrom(body, created);
+		const parent = typeof result?.parent === 'string' ? result.parent : (record?.parent ?? params.parent);
+		const parentRecord = recordFrom(body, parent);
+		return [
+			{
+				gid: created,
+				parent,
+				canonical: record?.canonical ?? null,
+				is_link: record?.is_link ?? true,
+				source: params.record,
+				record: record ?? {},
+				...(parentRecord ? { parentRecord } : {}),
+			},
+		];
+	},
+	planRun(items, state) {
+		// A single item is alone under its parent, with no other record to read along.
+		if (items.length < 2) return;
+		const plan: LinkPlan = { records: items.map((params) => params.record), perParent: new Map() };
+		for (const { parent } of items) plan.perParent.set(parent, (plan.perParent.get(parent) ?? 0) + 1);
+		state.execution.set('plan', plan);
+	},
+	// Items under one parent go one at a time, so an item repeating an earlier one finds its copy.
+	sequenceKey: ([params]) => (params.options.returnExisting === false ? undefined : params.parent),
+	async findExisting([params], follow, state) {
+		if (params.options.returnExisting === false) return undefined;
+		const memory = parentMemory(state, params.parent);
+		// Alone under its parent in this execution: reading every child would cost more than it saves.
+		const alone = memory.looks++ === 0 && (planOf(state).perParent.get(params.parent) ?? 1) <= 1;
+		if (alone && backlinksTrusted(state)) {
+			const copy = await byBacklinks(params, follow, state);
+			if (copy !== 'unknown') return alreadyLinked(params, copy);
+		}
+		return alreadyLinked(params, await underParent(params, follow, state, false));
+	},
+	async findEffect([params], follow, state) {
+		// Off: a copy under the parent may be one made before; the failure stands as uncertain.
+		if (params.options.returnExisting === false) throw new Error('not looked up');
+		if (backlinksTrusted(state)) {
+			const copy = await byBacklinks(params, follow, state);
+			if (copy !== 'unknown') return alreadyLinked(params, copy);
+		}
+		return alreadyLinked(params, await underParent(params, follow, state, true));
+	},
+	async afterSend([output], [params], follow, state) {
+		if (params.options.returnExisting === false || typeof output?.gid !== 'string') return;
+		const parent = typeof output.parent === 'string' ? output.parent : params.parent;
+		const canonical = typeof output.canonical === 'string' ? output.canonical : undefined;
+		const record = output.record && typeof output.record === 'object' ? (output.record as IDataObject) : {};
+		parentMemory(state, parent).made.push({ ...record, gid: output.gid, parent, canonical: canonical ?? params.record, is_link: true });
+		if (canonical === undefined) return;
+		canonicals(state).set(params.record, canonical);
+		await confirmBacklinks(output.gid, canonical, follow, state);
+	},
+};
