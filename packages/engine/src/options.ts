@@ -5,6 +5,8 @@ import type { Vendor } from './types';
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_RETRIES = 5;
 const MAX_CONCURRENCY = 64;
+/** Auto's ceiling where the vendor documents none: far above what a fixed cap would dare, since Auto backs off. */
+const AUTO_CEILING = 256;
 
 export interface EngineSettings {
 	/** The user's fixed cap; undefined is Auto (see concurrency.ts). */
@@ -91,9 +93,9 @@ export function optionsCollection(vendor: Vendor, { batching, extra = [] }: Opti
 	};
 }
 
-/** Most requests in flight Auto ever allows: the vendor's documented ceiling, else the option's maximum. */
+/** Most requests in flight Auto ever allows: the vendor's own ceiling, else AUTO_CEILING. */
 export function autoCeiling(vendor: Vendor): number {
-	return vendor.maxConcurrency ?? MAX_CONCURRENCY;
+	return vendor.maxConcurrency ?? AUTO_CEILING;
 }
 
 function positiveInteger(value: unknown, fallback: number): number {
