@@ -5,7 +5,7 @@
  *
  * Environment: BENCH_ROUNDS (default 3), BENCH_SCALE_ROUNDS (rounds of the 100k run; default
  * BENCH_ROUNDS, fewer when the time budget runs short), BENCH_BUDGET_S (default 540),
- * BENCH_ONLY (comma-separated scenario ids: batch, rate-limited, per-item, scale, triggered, reconcile, in-flight),
+ * BENCH_ONLY (comma-separated scenario ids: batch, rate-limited, per-item, scale, triggered, reconcile, in-flight, unicat-batch),
  * BENCH_TRIGGERED (executions per node in the triggered scenario, default 500),
  * BENCH_TRIGGERED_N8N (webhook calls per workflow in real n8n, default 60; 0 skips it),
  * BENCH_N8N_NODES_BASE (an n8n-nodes-base folder for the HTTP Request node).
@@ -24,6 +24,7 @@ import { rateLimitedScenario } from './scenarios/rate-limited';
 import { reconcileScenario } from './scenarios/reconcile';
 import { scaleScenario } from './scenarios/scale';
 import { triggeredScenario } from './scenarios/triggered';
+import { unicatBatchScenario } from './scenarios/unicat-batch';
 
 const SCENARIOS: Array<[string, (context: BenchContext) => Promise<ScenarioResult>]> = [
 	['batch', batchScenario],
@@ -32,6 +33,7 @@ const SCENARIOS: Array<[string, (context: BenchContext) => Promise<ScenarioResul
 	['triggered', triggeredScenario],
 	['reconcile', reconcileScenario],
 	['in-flight', inFlightScenario],
+	['unicat-batch', unicatBatchScenario],
 	// Last: it takes fewer rounds when the time budget runs short.
 	['scale', scaleScenario],
 ];
