@@ -48,7 +48,7 @@ function peerRequest(context: BenchContext, options?: PeerRequest['options']): P
 
 const variants: Variant[] = [
 	{
-		label: 'Tulip node (default settings: paced to 10/s, concurrency 5)',
+		label: 'Tulip node (default settings: paced to 10/s, Concurrency Auto from 5)',
 		async run({ sandbox }) {
 			const { TULIP, TULIP_API_KEY, TULIP_API_SECRET } = tulipSandbox();
 			const credentials = new CredentialStore();
