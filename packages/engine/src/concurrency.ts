@@ -25,7 +25,12 @@ export class FixedConcurrency implements Concurrency {
 	observe(): void {}
 }
 
-/** Latency "holds" while an answer takes at most this much over twice the fastest one seen. */
+/**
+ * Latency "holds" while an answer takes at most four times the fastest one seen, plus 20 ms. The
+ * time measured includes this process's own queue of answers to handle, which grows with the number
+ * in flight; a vendor that is struggling slows down far more than that.
+ */
+const LATENCY_FACTOR = 4;
 const LATENCY_SLACK_MS = 20;
 
 /**
@@ -74,7 +79,7 @@ export class AutoConcurrency implements Concurrency {
 			return;
 		}
 		this.fastestMs = Math.min(this.fastestMs, latencyMs);
-		if (latencyMs > 2 * this.fastestMs + LATENCY_SLACK_MS) {
+		if (latencyMs > LATENCY_FACTOR * this.fastestMs + LATENCY_SLACK_MS) {
 			this.growingFast = false;
 			return;
 		}
