@@ -123,13 +123,13 @@ describe('DataGOL Link', () => {
 		expect(storedLinks()).toEqual([dataGolLinkKey(ordersTable, ordersCustomerColumn, 11, 12)]);
 	});
 
-	test('1,000 pairs for one table make 10 requests of 100, and 1,000 output items in order', async () => {
+	test('1,000 pairs for one table make 4 requests of 250, and 1,000 output items in order', async () => {
 		const items = Array.from({ length: 1000 }, (_, n) => order(n, 1000 + n));
 		const result = await run('link', items);
 
 		expect(result.error).toBeUndefined();
-		expect(sandbox.requestCount).toBe(10);
-		expect(sandbox.requests.map((request) => (request.body as unknown[]).length)).toEqual(Array(10).fill(100));
+		expect(sandbox.requestCount).toBe(4);
+		expect(sandbox.requests.map((request) => (request.body as unknown[]).length)).toEqual(Array(4).fill(250));
 		expect(sandbox.requests.flatMap((request) => request.body as unknown[])).toEqual(
 			expect.arrayContaining(items.map(bodyOf)),
 		);
@@ -283,14 +283,14 @@ describe('DataGOL Unlink', () => {
 		expect(storedLinks()).toEqual([]);
 	});
 
-	test('1,000 unlinks for one table make 10 requests', async () => {
+	test('1,000 unlinks for one table make 4 requests of 250', async () => {
 		const items = Array.from({ length: 1000 }, (_, n) => order(n, n));
 		for (const item of items) sandbox.state.datagol.links.add(key(item));
 
 		const result = await run('unlink', items);
 
 		expect(result.error).toBeUndefined();
-		expect(sandbox.requestCount).toBe(10);
+		expect(sandbox.requestCount).toBe(4);
 		expect(result.items).toHaveLength(1000);
 		expect(sandbox.state.datagol.links.size).toBe(0);
 	});

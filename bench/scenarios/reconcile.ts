@@ -178,7 +178,7 @@ function dataGolCredentials(context: BenchContext) {
 	return store;
 }
 
-/** Today's links, made by the node's Link (batches of 100 pairs; not measured). */
+/** Today's links, made by the node's Link (batches of 250 pairs; not measured). */
 async function dataGolSeed(context: BenchContext): Promise<void> {
 	await context.sandbox.prepare(0);
 	const items = todaysLinks();
@@ -258,7 +258,7 @@ const dataGolCase: ReconcileCase = {
 	ours: dataGolOurs,
 	peer: dataGolPeer,
 	requestsNote:
-		'DataGOL takes an array of pairs per call, so the node sends one read per order and then one DELETE and one POST for the table (up to Batch Size 100 pairs each); the hand-built flow one call per change',
+		'DataGOL takes an array of pairs per call, so the node sends one read per order and then one DELETE and one POST for the table (up to Batch Size 250 pairs each); the hand-built flow one call per change',
 };
 
 // ---------------------------------------------------------------- the scenario
@@ -320,7 +320,7 @@ export async function reconcileScenario(context: BenchContext): Promise<Scenario
 	const base = {
 		id: 'reconcile',
 		title: `6. Reconcile — ${count} DevRev issues and ${count} DataGOL orders, ${100 / CHANGED_EVERY}% of them changed`,
-		setup: `DevRev: each of ${count} issues has ${LINKS_PER_RECORD} \`is_dependent_on\` links; every ${CHANGED_EVERY}th wants one of them replaced (${RECORDS / CHANGED_EVERY} deletes + ${RECORDS / CHANGED_EVERY} creates). The DevRev node's Set Links (default options) against n8n's HTTP Request node reading each issue's links, the diff computed as a Code node would, and HTTP Request nodes deleting and creating one link per change. DataGOL: each of ${count} orders is linked through one LINK column to ${LINKS_PER_RECORD} customers; every ${CHANGED_EVERY}th swaps one of them (${RECORDS / CHANGED_EVERY} unlinks + ${RECORDS / CHANGED_EVERY} links). The DataGOL node's Set Links (default options: batches of 100 pairs) against an HTTP Request node reading each order's \`linkData\`, the same diff, and HTTP Request nodes sending one \`linkRecordV2\` DELETE per removed pair and one POST per added pair. HTTP Request nodes with n8n's defaults: all of a node's input at once. Then the same input a second time. Sandbox latency ${LATENCY_MS} ms; time = the nodes' execution time; median of ${context.rounds} rounds, each on freshly seeded links.`,
+		setup: `DevRev: each of ${count} issues has ${LINKS_PER_RECORD} \`is_dependent_on\` links; every ${CHANGED_EVERY}th wants one of them replaced (${RECORDS / CHANGED_EVERY} deletes + ${RECORDS / CHANGED_EVERY} creates). The DevRev node's Set Links (default options) against n8n's HTTP Request node reading each issue's links, the diff computed as a Code node would, and HTTP Request nodes deleting and creating one link per change. DataGOL: each of ${count} orders is linked through one LINK column to ${LINKS_PER_RECORD} customers; every ${CHANGED_EVERY}th swaps one of them (${RECORDS / CHANGED_EVERY} unlinks + ${RECORDS / CHANGED_EVERY} links). The DataGOL node's Set Links (default options: batches of 250 pairs) against an HTTP Request node reading each order's \`linkData\`, the same diff, and HTTP Request nodes sending one \`linkRecordV2\` DELETE per removed pair and one POST per added pair. HTTP Request nodes with n8n's defaults: all of a node's input at once. Then the same input a second time. Sandbox latency ${LATENCY_MS} ms; time = the nodes' execution time; median of ${context.rounds} rounds, each on freshly seeded links.`,
 		target: 'Set Links sends no more requests than the hand-built flow and takes no longer; a second run with the same input sends 0 writes.',
 	};
 	const measured: Measured[] = CASES.map((reconcileCase) => ({ reconcileCase, first: { ours: [], peer: [] }, second: { ours: [], peer: [] } }));

@@ -110,7 +110,7 @@ export async function scaleScenario(context: BenchContext): Promise<ScenarioResu
 	];
 	return {
 		...base,
-		setup: `DataGOL node, default settings (batches of 100 pairs, Concurrency Auto from 4), parameters mapped from each item with expressions; sandbox latency 0. Each run in a fresh process; time = the engine's execution time of the node; median of the rounds shown; peak RSS = the highest of the rounds.`,
+		setup: `DataGOL node, default settings (batches of 250 pairs, Concurrency Auto from 4), parameters mapped from each item with expressions; sandbox latency 0. Each run in a fresh process; time = the engine's execution time of the node; median of the rounds shown; peak RSS = the highest of the rounds.`,
 		table: {
 			header: ['items', 'rounds', 'time', 'throughput', 'per item', 'peak RSS', 'RSS before the run'],
 			rows,

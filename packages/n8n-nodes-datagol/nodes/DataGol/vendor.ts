@@ -59,9 +59,11 @@ export const dataGol: Vendor = {
 	checkSuccessBody,
 	// "200 = linked; body undocumented": an empty or plain-text 200 is a success (an HTML page is not).
 	successBody: 'ignored',
-	// Each request carries up to Batch Size pairs, so a few requests in flight are plenty.
+	// Each request carries up to Batch Size pairs, so a few requests in flight are plenty: 1,000
+	// pairs go as 4 requests of 250 (about 25 KB of JSON each; DataGOL states no limit), all in
+	// Auto's first round.
 	defaultConcurrency: 4,
-	defaultBatchSize: 100,
+	defaultBatchSize: 250,
 };
 
 /** The API root without a trailing slash or a pasted `/noCo/api/v2` suffix (the node's and the credential test's). */
