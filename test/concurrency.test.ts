@@ -136,4 +136,21 @@ describe('Concurrency in a run against the sandbox', () => {
 		const answered = sandbox.requestsFor('devrev', '/links.create').length;
 		expect(answered).toBe(40 + (sandbox.injected.windowUsedUp ?? 0));
 	});
+
+	test("Auto never passes Tulip's documented 10 writes per second: 30 links into one table, no 429, each linked once", async () => {
+		sandbox.rateLimits.set('tulip', { perSecond: 10 });
+		const tulip = vendorCase('tulip');
+		const count = 30;
+		const result = await runNode({
+			node: tulip.node,
+			parameters: tulip.parameters({}),
+			items: Array.from({ length: count }, (_, i) => tulip.item(i)),
+			credentials: tulip.credentials(sandbox.baseUrl('tulip')),
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(count);
+		expect(sandbox.injected.rateLimited ?? 0).toBe(0);
+		expect(sandbox.requestCount).toBe(count);
+		expect(tulip.linkCounts(sandbox, count)).toEqual(Array(count).fill(1));
+	});
 });
