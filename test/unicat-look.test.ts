@@ -1,7 +1,7 @@
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { type CredentialStore, runNode } from './harness/engine';
-import { useSandbox } from './harness/use-sandbox';
+import { useSandbox, useUnicatServerPerTest } from './harness/use-sandbox';
 import { vendorCase } from './harness/vendor-cases';
 import type { Fault } from './sandbox/server';
 import {
@@ -12,8 +12,6 @@ import {
 	unicatCopiesOf,
 	unicatCreatedGid,
 	type UnicatRecord,
-	unicatServerAddress,
-	type UnicatServerAddress,
 } from './sandbox/unicat';
 
 /**
@@ -25,12 +23,7 @@ import {
  */
 
 const sandbox = useSandbox();
-/** Each test's own address of the sandbox: a Unicat server the node has not seen yet. */
-let server: UnicatServerAddress;
-beforeEach(async () => {
-	server = await unicatServerAddress(sandbox.baseUrl('unicat'));
-});
-afterEach(async () => await server.close());
+const unicatServer = useUnicatServerPerTest(sandbox);
 
 const state = () => sandbox.state.unicat;
 const API = `/api/p/${UNICAT_PROJECT_GID}`;
@@ -60,7 +53,7 @@ async function link(store: CredentialStore, items: IDataObject[], options: IData
 	return result.items;
 }
 
-const credentials = () => vendorCase('unicat').credentials(server.baseUrl);
+const credentials = () => vendorCase('unicat').credentials(unicatServer().baseUrl);
 
 const sourceGid = (n: number) => `50000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 

@@ -1,7 +1,7 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { runNode } from './harness/engine';
-import { useSandbox } from './harness/use-sandbox';
+import { useSandbox, useUnicatServerPerTest } from './harness/use-sandbox';
 import { vendorCase } from './harness/vendor-cases';
 import {
 	UNICAT_ORDERING,
@@ -11,8 +11,6 @@ import {
 	unicatCopiesOf,
 	unicatCreatedGid,
 	type UnicatRecord,
-	unicatServerAddress,
-	type UnicatServerAddress,
 } from './sandbox/unicat';
 
 /**
@@ -22,13 +20,8 @@ import {
  */
 
 const sandbox = useSandbox();
-/** Each test's own address of the sandbox: a Unicat server the node has not seen yet. */
-let server: UnicatServerAddress;
-beforeEach(async () => {
-	server = await unicatServerAddress(sandbox.baseUrl('unicat'));
-});
-afterEach(async () => await server.close());
-const credentials = () => vendorCase('unicat').credentials(server.baseUrl);
+const unicatServer = useUnicatServerPerTest(sandbox);
+const credentials = () => vendorCase('unicat').credentials(unicatServer().baseUrl);
 const LINK_PATH = `/api/p/${UNICAT_PROJECT_GID}/records/link`;
 const CHILDREN_PATH = `/api/p/${UNICAT_PROJECT_GID}/records/children`;
 const linkRequests = () => sandbox.requestsFor('unicat', LINK_PATH);

@@ -2,7 +2,7 @@ import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workf
 
 import { testCredential } from './harness/credential-test';
 import { CredentialStore, runNode } from './harness/engine';
-import { refusingUrl, useSandbox } from './harness/use-sandbox';
+import { refusingUrl, useSandbox, useUnicatServerPerTest } from './harness/use-sandbox';
 import { vendorCase } from './harness/vendor-cases';
 import {
 	expireUnicatJwts,
@@ -15,18 +15,11 @@ import {
 	unicatCopiesOf,
 	unicatCreatedGid,
 	unicatSandbox,
-	unicatServerAddress,
-	type UnicatServerAddress,
 	type UnicatState,
 } from './sandbox/unicat';
 
 const sandbox = useSandbox();
-/** Each test's own address of the sandbox: a Unicat server the node has not seen yet. */
-let server: UnicatServerAddress;
-beforeEach(async () => {
-	server = await unicatServerAddress(sandbox.baseUrl('unicat'));
-});
-afterEach(async () => await server.close());
+const unicatServer = useUnicatServerPerTest(sandbox);
 
 const state = (): UnicatState => sandbox.state.unicat;
 const LINK_PATH = `/api/p/${UNICAT_PROJECT_GID}/records/link`;
@@ -39,9 +32,9 @@ const gets = () => sandbox.requestsFor('unicat', GET_PATH);
 const linkRequests = () => sandbox.requestsFor('unicat', LINK_PATH);
 const authRequests = () => sandbox.requestsFor('unicat', AUTH_PATH);
 
-const apiKeyCredentials = (apiKey = UNICAT_API_KEY) => vendorCase('unicat').credentials(server.baseUrl, { apiKey });
+const apiKeyCredentials = (apiKey = UNICAT_API_KEY) => vendorCase('unicat').credentials(unicatServer().baseUrl, { apiKey });
 
-const jwtCredentials = (jwt: string) => vendorCase('unicat').credentials(server.baseUrl, { authMethod: 'jwt', apiKey: '', jwtToken: jwt });
+const jwtCredentials = (jwt: string) => vendorCase('unicat').credentials(unicatServer().baseUrl, { authMethod: 'jwt', apiKey: '', jwtToken: jwt });
 
 /** Link parameters mapped from each item's json. */
 const mappedLink: INodeParameters = {

@@ -5,9 +5,9 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { CredentialStore } from '../../test/harness/engine';
 import { DEVREV_TOKEN } from '../../test/sandbox/devrev';
-import { type BenchContext, fmt, median, runPeer, type ScenarioResult, timedRun } from '../common';
+import { type BenchContext, fmt, median, runPeer, type ScenarioResult } from '../common';
+import { runDevRevLinks } from './per-item';
 
 const ITEMS = 600;
 const IN_FLIGHT_LIMIT = 16;
@@ -50,23 +50,7 @@ async function measure(context: BenchContext, run: () => Promise<{ ms: number }>
 }
 
 function node(context: BenchContext, concurrency: number | 'auto') {
-	return async () => {
-		const credentials = new CredentialStore();
-		credentials.set('recordLinksDevRevApi', { token: DEVREV_TOKEN, baseUrl: context.sandbox.baseUrl('devrev') });
-		return await timedRun({
-			node: 'devRev',
-			parameters: {
-				operation: 'link',
-				linkType: 'is_related_to',
-				source: '={{ $json.source }}',
-				target: '={{ $json.target }}',
-				options: { returnExisting: false, ...(concurrency === 'auto' ? {} : { concurrency }) },
-			},
-			items: items(),
-			credentials,
-			continueOnFail: true,
-		});
-	};
+	return async () => await runDevRevLinks(context, items(), concurrency, true);
 }
 
 function httpRequestNode(context: BenchContext) {

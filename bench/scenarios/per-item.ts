@@ -3,6 +3,8 @@
  * HTTP Request node and a raw undici client (without and with keep-alive) sending the same requests
  * at the same concurrency.
  */
+import type { IDataObject } from 'n8n-workflow';
+
 import { CredentialStore } from '../../test/harness/engine';
 import { DEVREV_TOKEN } from '../../test/sandbox/devrev';
 import { type BenchContext, fmt, median, runPeer, type ScenarioResult, timedRun } from '../common';
@@ -41,26 +43,33 @@ function items(count: number) {
 	return Array.from({ length: count }, (_, i) => ({ source: issue(i + 1), target: ticket(i + 1) }));
 }
 
-/** The DevRev node at a fixed Concurrency, or with the option unset (Auto, its default). */
-export async function ours(context: BenchContext, count: number, concurrency: number | 'auto') {
-	const { sandbox } = context;
-	await sandbox.prepare(LATENCY_MS);
+/**
+ * The DevRev node linking `input` at a fixed Concurrency, or with the option unset (Auto, its
+ * default). The links are new, so the node is told not to look each one up first (its default): one
+ * request per link, like its peers.
+ */
+export async function runDevRevLinks(context: BenchContext, input: IDataObject[], concurrency: number | 'auto', continueOnFail = false) {
 	const credentials = new CredentialStore();
-	credentials.set('recordLinksDevRevApi', { token: DEVREV_TOKEN, baseUrl: sandbox.baseUrl('devrev') });
-	const run = await timedRun({
+	credentials.set('recordLinksDevRevApi', { token: DEVREV_TOKEN, baseUrl: context.sandbox.baseUrl('devrev') });
+	return await timedRun({
 		node: 'devRev',
 		parameters: {
 			operation: 'link',
 			linkType: 'is_related_to',
 			source: '={{ $json.source }}',
 			target: '={{ $json.target }}',
-			// The links are new, so the node is told not to look each one up first (its default): one
-			// request per link, like its peers.
 			options: { returnExisting: false, ...(concurrency === 'auto' ? {} : { concurrency }) },
 		},
-		items: items(count),
+		items: input,
 		credentials,
+		continueOnFail,
 	});
+}
+
+async function ours(context: BenchContext, count: number, concurrency: number | 'auto') {
+	const { sandbox } = context;
+	await sandbox.prepare(LATENCY_MS);
+	const run = await runDevRevLinks(context, items(count), concurrency);
 	const linked = await sandbox.linkCount('devrev');
 	if (run.ok !== count || linked !== count) throw new Error(`DevRev node: ${run.ok} ok, ${linked} linked of ${count}: ${run.error}`);
 	return { ms: run.ms, cpuMs: run.cpuMs };

@@ -3,6 +3,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 import { Sandbox, type VendorSandbox, vendorModules } from '../sandbox';
+import { unicatServerAddress, type UnicatServerAddress } from '../sandbox/unicat';
 import { shutdownEngine } from './engine';
 
 /**
@@ -27,6 +28,22 @@ export function useSandbox(): VendorSandbox {
 	});
 	beforeEach(() => sandbox.reset());
 	return sandbox;
+}
+
+/**
+ * Each test its own address of the sandbox's Unicat (see `unicatServerAddress`): a server the node
+ * has not met, since it keeps what it learns about a server for the life of its process.
+ */
+export function useUnicatServerPerTest(sandbox: VendorSandbox): () => UnicatServerAddress {
+	let server: UnicatServerAddress | undefined;
+	beforeEach(async () => {
+		server = await unicatServerAddress(sandbox.baseUrl('unicat'));
+	});
+	afterEach(async () => await server?.close());
+	return () => {
+		if (!server) throw new Error('No Unicat address outside a test');
+		return server;
+	};
 }
 
 /** A URL nothing listens on (a port that was just opened and closed): requests there are refused. */
