@@ -276,6 +276,18 @@ function warningMessages(body: unknown): Array<{ message: string; id?: number }>
 	});
 }
 
+/** A label list's order-free key; kept per list, since items with the same Labels field share one. */
+const labelSetKeys = new WeakMap<object, string[][]>();
+
+function labelSetKey(labels: LabelParams['labels']): string[][] {
+	let key = labelSetKeys.get(labels);
+	if (!key) {
+		key = labels.map((label) => [label.group ?? '', label.name]).sort();
+		labelSetKeys.set(labels, key);
+	}
+	return key;
+}
+
 /**
  * Link and Unlink are the same call but for FairCom's action name: one definition serves both.
  * Both take `{ labels, tableName, ids, databaseName?, ownerName?, verifyLinks }` and are atomic.
@@ -296,8 +308,7 @@ export function labelOperation(
 		batchKey(params) {
 			// Merge Items off: each item travels alone.
 			if (params.options.mergeItems === false) return undefined;
-			const labels = params.labels.map((label) => [label.group ?? '', label.name]).sort();
-			return JSON.stringify([labels, params.tableName, params.databaseName ?? '', params.ownerName ?? '', params.verifyLinks]);
+			return JSON.stringify([labelSetKey(params.labels), params.tableName, params.databaseName ?? '', params.ownerName ?? '', params.verifyLinks]);
 		},
 		batchWeight: (params) => params.ids.length,
 		buildRequest(items, sessionToken) {
