@@ -132,9 +132,9 @@ export const idsSchema = z.unknown().transform((value, context) => {
 	raw.forEach((entry, position) => {
 		const text = typeof entry === 'string' ? entry.trim() : entry;
 		const id = typeof text === 'number' ? text : typeof text === 'string' && /^[+-]?\d+$/.test(text) ? Number(text) : NaN;
-		const shown = typeof entry === 'string' ? `"${entry}"` : JSON.stringify(entry) ?? String(entry);
+		const shown = () => (typeof entry === 'string' ? `"${entry}"` : (JSON.stringify(entry) ?? String(entry)));
 		if (!Number.isInteger(id)) {
-			context.addIssue({ code: 'custom', path: [position], message: `${shown} is not a whole number` });
+			context.addIssue({ code: 'custom', path: [position], message: `${shown()} is not a whole number` });
 		} else if (id < 0 || id > MAX_ID) {
 			context.addIssue({ code: 'custom', path: [position], message: `${id} is outside 0–${MAX_ID}` });
 		} else {
@@ -277,12 +277,12 @@ function warningMessages(body: unknown): Array<{ message: string; id?: number }>
 }
 
 /** A label list's order-free key; kept per list, since items with the same Labels field share one. */
-const labelSetKeys = new WeakMap<object, string[][]>();
+const labelSetKeys = new WeakMap<object, string>();
 
-function labelSetKey(labels: LabelParams['labels']): string[][] {
+function labelSetKey(labels: LabelParams['labels']): string {
 	let key = labelSetKeys.get(labels);
-	if (!key) {
-		key = labels.map((label) => [label.group ?? '', label.name]).sort();
+	if (key === undefined) {
+		key = JSON.stringify(labels.map((label) => [label.group ?? '', label.name]).sort());
 		labelSetKeys.set(labels, key);
 	}
 	return key;
@@ -308,7 +308,8 @@ export function labelOperation(
 		batchKey(params) {
 			// Merge Items off: each item travels alone.
 			if (params.options.mergeItems === false) return undefined;
-			return JSON.stringify([labelSetKey(params.labels), params.tableName, params.databaseName ?? '', params.ownerName ?? '', params.verifyLinks]);
+			// Names hold no control characters (nameText), so NUL separates them safely.
+			return [labelSetKey(params.labels), params.tableName, params.databaseName ?? '', params.ownerName ?? '', params.verifyLinks].join('\u0000');
 		},
 		batchWeight: (params) => params.ids.length,
 		buildRequest(items, sessionToken) {
