@@ -45,8 +45,6 @@ export class AutoConcurrency implements Concurrency {
 	private growingFast = true;
 	private fastestMs = Number.POSITIVE_INFINITY;
 	private lastCutAt = Number.NEGATIVE_INFINITY;
-	/** The highest limit reached, for the benchmark's report. */
-	peak: number;
 
 	constructor(
 		start: number,
@@ -54,7 +52,6 @@ export class AutoConcurrency implements Concurrency {
 		private readonly now: () => number = Date.now,
 	) {
 		this.limit = Math.max(1, Math.min(start, ceiling));
-		this.peak = this.current;
 	}
 
 	get current(): number {
@@ -84,6 +81,5 @@ export class AutoConcurrency implements Concurrency {
 			return;
 		}
 		this.limit = Math.min(this.ceiling, this.limit + (this.growingFast ? 1 : 1 / this.limit));
-		this.peak = Math.max(this.peak, this.current);
 	}
 }
