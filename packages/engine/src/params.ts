@@ -69,8 +69,9 @@ type ParameterRead =
  * Per execution, decided once from each parameter's raw value:
  * - no expression in it: the same for every item, so n8n reads it once (`constant`);
  * - exactly a plain read of the item's own JSON (`={{ $json.a.b }}`) on a text, number or boolean
- *   property: the path is read from each item (`json`). n8n would run its whole expression engine per item (a data
- *   proxy, `$now` in the workflow's zone, a fresh sandbox: ~0.15 ms a call) for the same value;
+ *   property: the path is read from each item (`json`). n8n would run its whole expression engine
+ *   per item (a data proxy, `$now` in the workflow's zone, a fresh sandbox: ~0.15 ms a call) for the
+ *   same value;
  * - anything else goes through n8n per item (`expression`).
  */
 const plans = new WeakMap<object, Map<string, ParameterRead>>();
@@ -155,8 +156,8 @@ export function readItemParams<Params>(
 	let json: unknown;
 	const fieldwise = fieldwiseOf(context, operation, plan);
 	for (const property of operation.properties) {
-		const read = plan.get(property.name);
 		if (fieldwise && property.name in fieldwise.constants) continue;
+		const read = plan.get(property.name);
 		if (read?.kind === 'constant') {
 			raw[property.name] = read.value;
 			continue;

@@ -10,7 +10,7 @@ import { retryDelayMs } from './retry';
 import { SessionKeeper } from './sessions';
 import { sleepWithAbort } from './sleep';
 import { openTransport } from './transport';
-import type { FollowUp, LinkOperation, OperationBase, Vendor } from './types';
+import type { FollowUp, LinkOperation, OperationBase, Vendor, WriteState } from './types';
 import { inTurn, writeState } from './write-state';
 
 /**
@@ -247,43 +247,52 @@ function withUncertainNote<Params>(failure: RequestFailure, operation: LinkOpera
  * (`findEffect`), so it never makes the effect twice; `afterSend` tells it what a send made.
  */
 async function sendUnit<Params>(operation: LinkOperation<Params>, items: Params[], io: RunIO, scope: string): Promise<IDataObject[]> {
+	const state = writeState(io, operation.name);
+	return await inTurn(io, operation.sequenceKey?.(items), async () => await lookAndSend(operation, items, io, scope, state));
+}
+
+/** `sendUnit` once it is the unit's turn. */
+async function lookAndSend<Params>(
+	operation: LinkOperation<Params>,
+	items: Params[],
+	io: RunIO,
+	scope: string,
+	state: WriteState,
+): Promise<IDataObject[]> {
 	const { vendor, sessions, settings, signal } = io;
 	const follow = io.follow(scope);
-	const state = writeState(io, operation.name);
-	return await inTurn(io, operation.sequenceKey?.(items), async () => {
-		const params = operation.prepare ? await operation.prepare(items, follow) : items;
-		const existing = await operation.findExisting?.(params, follow, state);
-		if (existing) return existing;
-		for (let lookups = 0; ; lookups++) {
-			let response;
-			try {
-				response = await sessions.send((token) => operation.buildRequest(params, token), operation.idempotent, scope);
-			} catch (error) {
-				const failure = toRequestFailure(vendor, error, settings.timeoutMs);
-				if (operation.idempotent || failure.outcome !== 'unknown') throw failure;
-				const uncertain = withUncertainNote(failure, operation);
-				if (!operation.findEffect) throw uncertain;
-				// A lookup that fails settles nothing: the first failure (may have been done) stands.
-				const found = await operation.findEffect(params, follow, state).catch(() => {
-					throw uncertain;
-				});
-				if (found) return found;
-				// Not there: the vendor did not act, so the failure is a certain one, and may be sent again.
-				const certain = failure.with({ outcome: 'not-sent' });
-				const delay = retryDelayMs(certain, lookups, true);
-				if (delay === undefined || lookups >= settings.maxRetries) throw certain;
-				await sleepWithAbort(delay, signal);
-				continue;
-			}
-			const outputs = operation.toOutput(response, params);
-			try {
-				await operation.afterSend?.(outputs, params, follow, state);
-			} catch {
-				// Only memory was at stake: the send succeeded.
-			}
-			return outputs;
+	const params = operation.prepare ? await operation.prepare(items, follow) : items;
+	const existing = await operation.findExisting?.(params, follow, state);
+	if (existing) return existing;
+	for (let lookups = 0; ; lookups++) {
+		let response;
+		try {
+			response = await sessions.send((token) => operation.buildRequest(params, token), operation.idempotent, scope);
+		} catch (error) {
+			const failure = toRequestFailure(vendor, error, settings.timeoutMs);
+			if (operation.idempotent || failure.outcome !== 'unknown') throw failure;
+			const uncertain = withUncertainNote(failure, operation);
+			if (!operation.findEffect) throw uncertain;
+			// A lookup that fails settles nothing: the first failure (may have been done) stands.
+			const found = await operation.findEffect(params, follow, state).catch(() => {
+				throw uncertain;
+			});
+			if (found) return found;
+			// Not there: the vendor did not act, so the failure is a certain one, and may be sent again.
+			const certain = failure.with({ outcome: 'not-sent' });
+			const delay = retryDelayMs(certain, lookups, true);
+			if (delay === undefined || lookups >= settings.maxRetries) throw certain;
+			await sleepWithAbort(delay, signal);
+			continue;
 		}
-	});
+		const outputs = operation.toOutput(response, params);
+		try {
+			await operation.afterSend?.(outputs, params, follow, state);
+		} catch {
+			// Only memory was at stake: the send succeeded.
+		}
+		return outputs;
+	}
 }
 
 /**
