@@ -171,6 +171,25 @@ describe('a batch: each parent\'s children read once per execution', () => {
 	});
 });
 
+describe.each(UNICAT_VARIANTS.getUnknown)('records/get naming a record that does not exist: %s', (getUnknown) => {
+	test('in a batch the unknown record fails its own item; every other item is linked once', async () => {
+		state().variants.getUnknown = getUnknown;
+		const sources = seedSources(5);
+		const unknown = sourceGid(99);
+		// After the first copy the parent holds a copy, so each later item needs its record's canonical:
+		// the read of the items' records names the unknown one too.
+		const items = [sources[0], unknown, ...sources.slice(1)].map((record) => ({ record, parent: R.winter }));
+
+		const result = await link(credentials(), items);
+
+		expect(result.map((item) => (item.json.error === undefined ? 'linked' : 'failed'))).toEqual(['linked', 'failed', 'linked', 'linked', 'linked', 'linked']);
+		expect(result[1].json.error).toEqual(expect.stringContaining("record doesn't exist"));
+		pairedInOrder(result);
+		expect(sources.map((source) => unicatCopiesOf(state(), source).length)).toEqual([1, 1, 1, 1, 1]);
+		expect(sandbox.requestsFor('unicat', LINK_PATH).map((request) => (request.body as IDataObject).record)).toEqual(sources);
+	});
+});
+
 describe.each(UNICAT_VARIANTS.backlinks)('backlinks read as %s', (backlinks) => {
 	beforeEach(() => {
 		state().variants.backlinks = backlinks;

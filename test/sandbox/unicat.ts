@@ -64,7 +64,12 @@ interface Jwt {
  * "envelope": 429 with Retry-After and Unicat's error body; "bare": 429 with a plain-text body and
  * no Retry-After.
  */
-export const UNICAT_VARIANTS = { rateLimit: ['envelope', 'bare'], children: ['records', 'gids'], backlinks: ['copies', 'none'] } as const;
+export const UNICAT_VARIANTS = {
+	rateLimit: ['envelope', 'bare'],
+	children: ['records', 'gids'],
+	backlinks: ['copies', 'none'],
+	getUnknown: ['refuse', 'omit'],
+} as const;
 export interface UnicatVariants {
 	rateLimit: (typeof UNICAT_VARIANTS.rateLimit)[number];
 	/**
@@ -77,6 +82,11 @@ export interface UnicatVariants {
 	 * documented): "copies" lists the GIDs of the record's current linked copies; "none" is always empty.
 	 */
 	backlinks: (typeof UNICAT_VARIANTS.backlinks)[number];
+	/**
+	 * records/get with `records` naming a GID that is no record (not documented): "refuse" fails the
+	 * whole request with 422; "omit" answers the others.
+	 */
+	getUnknown: (typeof UNICAT_VARIANTS.getUnknown)[number];
 }
 
 export interface UnicatState {
@@ -335,8 +345,8 @@ function unlink(request: SandboxRequest, state: UnicatState): SandboxResponse {
 
 /**
  * records/get: one record (`record`), or several (`records`, answered as a list; a GID that names
- * no record fails the whole request: Unicat does not say). With `getFulfilsBacklinks`, the records
- * their backlinks name come along in data.records.
+ * no record fails the whole request or is left out, by variant: Unicat does not say). With
+ * `getFulfilsBacklinks`, the records their backlinks name come along in data.records.
  */
 function getRecord(request: SandboxRequest, state: UnicatState): SandboxResponse {
 	const input = body(request);
@@ -351,9 +361,9 @@ function getRecord(request: SandboxRequest, state: UnicatState): SandboxResponse
 	}
 	const languages = requestedLanguages(input!, state);
 	if (isResponse(languages)) return languages;
-	const targets = (many as string[]).map((gid) => state.records.get(gid));
-	if (targets.some((target) => !target)) return error(422, "Unprocessable entity - record doesn't exist");
-	return recordsAnswer(state, { records: [...many] }, targets as UnicatRecord[], languages);
+	const targets = (many as string[]).flatMap((gid) => state.records.get(gid) ?? []);
+	if (targets.length < many.length && state.variants.getUnknown === 'refuse') return error(422, "Unprocessable entity - record doesn't exist");
+	return recordsAnswer(state, { records: targets.map((target) => target.gid) }, targets, languages);
 }
 
 function recordsAnswer(state: UnicatState, result: Record<string, unknown>, targets: UnicatRecord[], languages: string[] | undefined): SandboxResponse {
@@ -449,7 +459,7 @@ export const unicatSandbox: VendorModule<UnicatState> = {
 		languages: [...UNICAT_LANGUAGES],
 		createdRecords: 0,
 		issuedJwts: 0,
-		variants: { rateLimit: 'envelope', children: 'records', backlinks: 'copies' },
+		variants: { rateLimit: 'envelope', children: 'records', backlinks: 'copies', getUnknown: 'refuse' },
 	}),
 	rateLimited: (retryAfterSeconds, state) =>
 		state?.variants.rateLimit === 'bare'
