@@ -4,7 +4,6 @@ import { AutoConcurrency } from '@record-links/engine';
 import { runNode } from './harness/engine';
 import { useSandbox } from './harness/use-sandbox';
 import { vendorCase } from './harness/vendor-cases';
-import { DEVREV_TOKEN } from './sandbox/devrev';
 
 const sandbox = useSandbox();
 afterEach(() => {
@@ -82,22 +81,15 @@ describe('Auto concurrency learns from answers', () => {
 });
 
 describe('Concurrency in a run against the sandbox', () => {
-	const issue = (n: number) => `don:core:dvrv-us-1:devo/0:issue/${n}`;
-	const ticket = (n: number) => `don:core:dvrv-us-1:devo/0:ticket/${n}`;
-	const items = (count: number) => Array.from({ length: count }, (_, n) => ({ source: issue(n + 1), target: ticket(n + 1) }));
+	const devRev = vendorCase('devrev');
+	const items = (count: number) => Array.from({ length: count }, (_, n) => devRev.item(n) as { source: string; target: string });
 
 	async function link(input: IDataObject[], options: IDataObject = {}) {
 		return await runNode({
-			node: 'devRev',
-			parameters: {
-				operation: 'link',
-				linkType: 'is_related_to',
-				source: '={{ $json.source }}',
-				target: '={{ $json.target }}',
-				options: { returnExisting: false, ...options },
-			},
+			node: devRev.node,
+			parameters: devRev.parameters({ returnExisting: false, ...options }),
 			items: input,
-			credentials: vendorCase('devrev').credentials(sandbox.baseUrl('devrev'), { token: DEVREV_TOKEN }),
+			credentials: devRev.credentials(sandbox.baseUrl('devrev')),
 		});
 	}
 
