@@ -28,7 +28,7 @@ import type {
 } from 'n8n-workflow';
 import { ICredentialsHelper, NodeHelpers, Workflow } from 'n8n-workflow';
 
-import { recordSecret, recordSeen, serialize } from './leaks';
+import { recordSecret, recordSeen } from './leaks';
 import { credentialTypes, nodeNameOf, nodeTypeOf, nodeTypes } from './registry';
 
 
@@ -344,7 +344,7 @@ export async function shutdownEngine(): Promise<void> {
 
 /** Feeds the suite-wide secret scan: what this run showed, and the secrets it had. */
 function recordRun(run: IRun, store: CredentialStore, types: string[]): void {
-	recordSeen('run', serialize(run.data));
+	recordSeen('run', run.data);
 	for (const type of types) {
 		const properties = credentialTypes[type]?.properties ?? [];
 		let data: ICredentialDataDecryptedObject;
@@ -374,7 +374,7 @@ function captureLogs(): void {
 			const own = Reflect.getOwnPropertyDescriptor(target, property);
 			if (own && own.configurable === false && own.writable === false) return value;
 			return (message: string, meta?: unknown) => {
-				recordSeen(`log.${property}`, serialize({ message, meta }));
+				recordSeen(`log.${property}`, { message, meta });
 				return (value as (message: string, meta?: unknown) => void).call(target, message, meta);
 			};
 		},

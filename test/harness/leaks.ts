@@ -22,11 +22,13 @@ export function recordSecret(value: unknown): void {
 
 /** Something a user or an operator can see. */
 export function recordSeen(label: string, value: unknown): void {
+	// Serializing a whole run is costly: only when the scan is on.
+	if (!directory) return;
 	append('seen', `${label}: ${typeof value === 'string' ? value : serialize(value)}`);
 }
 
 /** JSON that keeps what errors carry (message, description, messages, context, http code). */
-export function serialize(value: unknown): string {
+function serialize(value: unknown): string {
 	return JSON.stringify(value, (_key, entry: unknown) => {
 		if (entry instanceof Error) {
 			const error = entry as Error & Record<string, unknown>;

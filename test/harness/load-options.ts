@@ -19,7 +19,7 @@ import type {
 import { Workflow } from 'n8n-workflow';
 
 import { type CredentialStore, INSTANCE_URLS, nodeTypeRegistry, TestCredentialsHelper } from './engine';
-import { recordSecret, recordSeen, serialize } from './leaks';
+import { recordSecret, recordSeen } from './leaks';
 import { credentialTypes, nodeTypeOf, nodeTypes } from './registry';
 
 
@@ -62,7 +62,7 @@ function contextFor(call: PickerCall, method: string): ILoadOptionsFunctions {
 
 /** Records what the picker showed (results or error) and the secrets it had, for the secret scan. */
 function record(call: PickerCall, method: string, shown: unknown): void {
-	recordSeen(`picker ${call.node}.${method}`, serialize(shown));
+	recordSeen(`picker ${call.node}.${method}`, shown);
 	for (const [type, properties] of Object.entries(credentialTypes).map(([name, type]) => [name, type.properties] as const)) {
 		let data: ICredentialDataDecryptedObject;
 		try {

@@ -195,8 +195,9 @@ export function readItemParams<Params>(
 
 /** An operation schema that is a plain object, with its constant fields parsed once. */
 interface Fieldwise {
-	shape: Record<string, ZodTypeAny>;
 	constants: Record<string, unknown>;
+	/** The fields read per item, in the schema's order. */
+	perItem: Array<[string, ZodTypeAny]>;
 }
 
 const fieldwiseParses = new WeakMap<object, Fieldwise | null>();
@@ -225,19 +226,18 @@ function fieldwiseOf<Params>(
 			if (!parsed.success) valid = false;
 			else constants[name] = deepFreeze(parsed.data);
 		}
-		if (valid) fieldwise = { shape, constants };
+		if (valid) fieldwise = { constants, perItem: Object.entries(shape).filter(([name]) => !(name in constants)) };
 	}
 	fieldwiseParses.set(context, fieldwise);
 	return fieldwise ?? undefined;
 }
 
 function parseFieldwise(
-	{ shape, constants }: Fieldwise,
+	{ constants, perItem }: Fieldwise,
 	raw: Record<string, unknown>,
 ): { success: true; data: unknown } | { success: false; error: { issues: ZodIssue[] } } {
 	const data: Record<string, unknown> = { ...constants };
-	for (const [name, field] of Object.entries(shape)) {
-		if (name in constants) continue;
+	for (const [name, field] of perItem) {
 		const parsed = field.safeParse(raw[name]);
 		if (!parsed.success) {
 			const issues = parsed.error.issues.map((issue) => ({ ...issue, path: [name, ...issue.path] }));

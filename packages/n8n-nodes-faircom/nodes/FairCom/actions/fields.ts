@@ -128,21 +128,23 @@ export const idsSchema = z.unknown().transform((value, context) => {
 		});
 		return z.NEVER;
 	}
-	const ids = new Set<number>();
-	raw.forEach((entry, position) => {
+	if (raw.length === 0) context.addIssue({ code: 'custom', message: 'must contain at least one record ID' });
+	// A plain loop: this runs for every item of a batch of thousands.
+	const ids: number[] = [];
+	for (let position = 0; position < raw.length; position++) {
+		const entry = raw[position];
 		const text = typeof entry === 'string' ? entry.trim() : entry;
 		const id = typeof text === 'number' ? text : typeof text === 'string' && /^[+-]?\d+$/.test(text) ? Number(text) : NaN;
-		const shown = () => (typeof entry === 'string' ? `"${entry}"` : (JSON.stringify(entry) ?? String(entry)));
 		if (!Number.isInteger(id)) {
-			context.addIssue({ code: 'custom', path: [position], message: `${shown()} is not a whole number` });
+			const shown = typeof entry === 'string' ? `"${entry}"` : (JSON.stringify(entry) ?? String(entry));
+			context.addIssue({ code: 'custom', path: [position], message: `${shown} is not a whole number` });
 		} else if (id < 0 || id > MAX_ID) {
 			context.addIssue({ code: 'custom', path: [position], message: `${id} is outside 0–${MAX_ID}` });
 		} else {
-			ids.add(id);
+			ids.push(id);
 		}
-	});
-	if (raw.length === 0) context.addIssue({ code: 'custom', message: 'must contain at least one record ID' });
-	return [...ids];
+	}
+	return ids.length > 1 ? [...new Set(ids)] : ids;
 });
 
 const schema = z.object({
@@ -276,6 +278,11 @@ function warningMessages(body: unknown): Array<{ message: string; id?: number }>
 	});
 }
 
+/** A label as FairCom takes it and the output shows it: its group only when it has one. */
+function wireLabel(label: LabelParams['labels'][number]): IDataObject {
+	return label.group ? { group: label.group, name: label.name } : { name: label.name };
+}
+
 /** A label list's order-free key; kept per list, since items with the same Labels field share one. */
 const labelSetKeys = new WeakMap<object, string>();
 
@@ -319,7 +326,7 @@ export function labelOperation(
 				'db',
 				action,
 				{
-					labels: first.labels.map((label) => ({ ...(label.group ? { group: label.group } : {}), name: label.name })),
+					labels: first.labels.map(wireLabel),
 					tableName: first.tableName,
 					ids,
 					...(first.databaseName ? { databaseName: first.databaseName } : {}),
@@ -335,12 +342,12 @@ export function labelOperation(
 		toOutput(response, items) {
 			const warnings = warningMessages(response.body);
 			return items.map((item) => {
-				const own = warnings
-					.filter((warning) => warning.id === undefined || item.ids.includes(warning.id))
-					.map((warning) => warning.message);
+				const own = warnings.length
+					? warnings.filter((warning) => warning.id === undefined || item.ids.includes(warning.id)).map((warning) => warning.message)
+					: warnings;
 				return {
 					operation: name,
-					labels: item.labels.map((label) => ({ ...(label.group ? { group: label.group } : {}), name: label.name })),
+					labels: item.labels.map(wireLabel),
 					tableName: item.tableName,
 					ids: item.ids,
 					...(item.databaseName ? { databaseName: item.databaseName } : {}),
