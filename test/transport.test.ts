@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { CredentialStore, runNode } from './harness/engine';
 import { useSandbox } from './harness/use-sandbox';
-import { vendorCase } from './harness/vendor-cases';
+import { vendorCase, vendorCases } from './harness/vendor-cases';
 import { DEVREV_TOKEN } from './sandbox/devrev';
 import { fairComActions, listLinks } from './sandbox/faircom';
 
@@ -38,6 +38,25 @@ describe('FairCom over HTTPS with a self-signed certificate', () => {
 		expect(listLinks(sandbox.state.faircom).map((link) => link.id)).toEqual([1, 2]);
 		expect(fairComActions(sandbox.requests)).toEqual(['createSession', 'linkLabelsToRecords', 'deleteSession']);
 	});
+});
+
+describe('the credential', () => {
+	test.each(vendorCases.map((testCase) => [testCase.displayName, testCase] as const))(
+		'%s: n8n loads it once per execution, not once per request',
+		async (_name, testCase) => {
+			const store = testCase.credentials(sandbox.baseUrl(testCase.vendor));
+			testCase.prepare?.(sandbox, 6);
+			const items = Array.from({ length: 6 }, (_, n) => testCase.item(n));
+			// One request per item, batching vendors too.
+			const parameters = testCase.parameters({ batchSize: 1, mergeItems: false });
+			const result = await runNode({ node: testCase.node, parameters, items, credentials: store });
+
+			expect(result.error).toBeUndefined();
+			expect(result.items).toHaveLength(items.length);
+			expect(testCase.linkRequests(sandbox)).toHaveLength(items.length);
+			expect(store.loads.get(testCase.credentialType)).toBe(1);
+		},
+	);
 });
 
 describe('cancelling an execution', () => {

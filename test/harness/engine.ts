@@ -42,6 +42,8 @@ export class CredentialStore {
 	private readonly data = new Map<string, ICredentialDataDecryptedObject>();
 	/** How often each type's preAuthentication ran (logins). */
 	readonly logins = new Map<string, number>();
+	/** How often n8n loaded and decrypted each type for a node (in n8n, a database read each time). */
+	readonly loads = new Map<string, number>();
 
 	set(type: string, data: ICredentialDataDecryptedObject): void {
 		this.data.set(type, { ...data });
@@ -124,6 +126,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		_nodeCredentials: INodeCredentialsDetails,
 		type: string,
 	): Promise<ICredentialDataDecryptedObject> {
+		this.store.loads.set(type, (this.store.loads.get(type) ?? 0) + 1);
 		// n8n fills in the defaults of fields the stored data lacks (applyDefaultsAndOverwrites).
 		const defaults = Object.fromEntries(
 			credentialType(type)

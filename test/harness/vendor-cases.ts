@@ -25,6 +25,7 @@ export interface VendorCase {
 	node: string;
 	/** As the node names the vendor in its messages ("DevRev answered 503: …"). */
 	displayName: string;
+	credentialType: string;
 	/**
 	 * Credentials pointing at `baseUrl` (the sandbox's vendor URL, or a closed port's), with `changes`
 	 * to the sandbox credential's fields (a field changed to undefined is left out).
@@ -70,7 +71,7 @@ export interface VendorCase {
 }
 
 /** A vendor's row as written below: what the registry (scripts/vendors.ts) gives is left out. */
-type VendorData = Omit<VendorCase, 'vendor' | 'node' | 'displayName' | 'credentials' | 'rateLimited' | 'linkRequests'> &
+type VendorData = Omit<VendorCase, 'vendor' | 'node' | 'displayName' | 'credentialType' | 'credentials' | 'rateLimited' | 'linkRequests'> &
 	Partial<Pick<VendorCase, 'linkRequests'>> & {
 		/** The fields of the vendor's credential for the sandbox at `baseUrl`. */
 		credentialData(baseUrl: string): IDataObject;
@@ -332,6 +333,7 @@ export const vendorCases: VendorCase[] = VENDORS.map((vendor) => ({
 	vendor: vendor.key,
 	node: vendor.node,
 	displayName: vendor.displayName,
+	credentialType: vendor.credentialType,
 	credentials(baseUrl: string, changes: IDataObject = {}) {
 		const data: IDataObject = { ...rows[vendor.key].credentialData(baseUrl), ...changes };
 		for (const field of Object.keys(data)) if (data[field] === undefined) delete data[field];

@@ -1,4 +1,11 @@
-import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialsDecrypted,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IN8nHttpFullResponse,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { AnswerSignal } from './concurrency';
@@ -16,6 +23,12 @@ import type { Vendor, VendorRequest, VendorResponse } from './types';
  */
 
 interface TransportSettings {
+	/**
+	 * The credential as read once for the execution. Handed to n8n with every request, so n8n does
+	 * not load and decrypt it again per request (in n8n, a database read and its expressions resolved);
+	 * n8n still applies its `authenticate` and `preAuthentication` (a new login is kept in it).
+	 */
+	credentials: ICredentialsDecrypted;
 	baseUrl: string;
 	timeoutMs: number;
 	maxRetries: number;
@@ -90,6 +103,7 @@ export class Transport {
 			this.context,
 			this.vendor.credentialType,
 			options,
+			{ credentialsDecrypted: this.settings.credentials },
 		)) as IN8nHttpFullResponse;
 		return {
 			statusCode: response.statusCode,
@@ -163,6 +177,16 @@ function rateLimitRemaining(headers: VendorResponse['headers']): number | undefi
 	return value !== undefined && Number.isFinite(remaining) && remaining >= 0 ? remaining : undefined;
 }
 
+/** The credential the node's parameters name, with its data as read. */
+function asDecrypted(
+	context: IExecuteFunctions | ILoadOptionsFunctions,
+	type: string,
+	data: ICredentialDataDecryptedObject,
+): ICredentialsDecrypted {
+	const chosen = context.getNode().credentials?.[type];
+	return { id: chosen?.id ?? '', name: chosen?.name ?? '', type, data };
+}
+
 /**
  * A Transport for the node's credential: reads the vendor's base URL, TLS choice and whether a
  * session is needed from the credential's non-secret fields (a bad URL is a clear node error), and
@@ -180,7 +204,8 @@ export async function openTransport(
 		onAnswer?: (answer: AnswerSignal) => void;
 	},
 ): Promise<{ transport: Transport; session: SessionUse | undefined; baseUrl: string }> {
-	const credentials = await context.getCredentials(vendor.credentialType);
+	const { credentialType } = vendor;
+	const credentials = await context.getCredentials(credentialType);
 	let baseUrl: string;
 	try {
 		baseUrl = vendor.baseUrl(credentials);
@@ -193,14 +218,15 @@ export async function openTransport(
 		context,
 		vendor,
 		{
+			credentials: asDecrypted(context, credentialType, credentials),
 			baseUrl,
 			timeoutMs: settings.timeoutMs,
 			maxRetries: settings.maxRetries,
 			skipSslCertificateValidation: vendor.skipSslCertificateValidation?.(credentials) ?? false,
 		},
-		sharedPacer(vendor.credentialType, baseUrl, settings.ratePerSecond),
+		sharedPacer(credentialType, baseUrl, settings.ratePerSecond),
 		settings.signal,
-		settings.readRatePerSecond ? sharedPacer(`${vendor.credentialType}:read`, baseUrl, settings.readRatePerSecond) : undefined,
+		settings.readRatePerSecond ? sharedPacer(`${credentialType}:read`, baseUrl, settings.readRatePerSecond) : undefined,
 		settings.onAnswer,
 	);
 	return { transport, session: sessionUse(context, vendor, credentials), baseUrl };
