@@ -105,7 +105,7 @@ export function renderChart({ points }: ThroughputSeries): string {
 	const plotW = width - margin.left - margin.right;
 	const plotH = height - margin.top - margin.bottom;
 	const levels = points.map((point) => point.concurrency);
-	const values = points.flatMap((point) => [point.ours, point.peer, point.rawNoKeepAlive, point.raw]);
+	const values = points.flatMap((point) => [point.ours, point.peer, point.helper, point.rawNoKeepAlive, point.raw]);
 	const logX = [Math.log2(Math.min(...levels)), Math.log2(Math.max(...levels))];
 	// Room below the lowest point for its label, above the highest for its own.
 	const logY = [Math.log10(Math.min(...values) / 1.6), Math.log10(Math.max(...values) * 1.3)];
@@ -115,6 +115,7 @@ export function renderChart({ points }: ThroughputSeries): string {
 	const series = [
 		{ name: 'DevRev node (n8n engine)', color: '#ea4b71', values: points.map((point) => point.ours), below: true },
 		{ name: 'HTTP Request node', color: '#7a5af8', values: points.map((point) => point.peer), below: true },
+		{ name: "n8n-core's helper alone", color: '#15803d', values: points.map((point) => point.helper), below: true },
 		{ name: 'undici, no keep-alive', color: '#777777', values: points.map((point) => point.rawNoKeepAlive), below: false },
 		{ name: 'undici, keep-alive', color: '#2f6fde', values: points.map((point) => point.raw), below: false },
 	];
@@ -164,9 +165,10 @@ export function renderChart({ points }: ThroughputSeries): string {
 	const atDefault = points.find((point) => point.concurrency === 8);
 	if (atDefault) {
 		out.push(
-			`<text x="${margin.left + plotW + 16}" y="${margin.top + 112}" fill="#444">at concurrency 8 the node</text>`,
-			`<text x="${margin.left + plotW + 16}" y="${margin.top + 128}" fill="#444">makes ${((atDefault.ours / atDefault.rawNoKeepAlive) * 100).toFixed(0)}% of undici's without</text>`,
-			`<text x="${margin.left + plotW + 16}" y="${margin.top + 144}" fill="#444">keep-alive (target 95%)</text>`,
+			`<text x="${margin.left + plotW + 16}" y="${margin.top + 118}" fill="#444">at concurrency 8 the node</text>`,
+			`<text x="${margin.left + plotW + 16}" y="${margin.top + 134}" fill="#444">makes ${((atDefault.ours / atDefault.rawNoKeepAlive) * 100).toFixed(0)}% of undici's without</text>`,
+			`<text x="${margin.left + plotW + 16}" y="${margin.top + 150}" fill="#444">keep-alive (target 95%);</text>`,
+			`<text x="${margin.left + plotW + 16}" y="${margin.top + 166}" fill="#444">n8n-core's helper alone ${((atDefault.helper / atDefault.rawNoKeepAlive) * 100).toFixed(0)}%</text>`,
 		);
 	}
 	out.push('</svg>');

@@ -8,7 +8,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { CredentialStore } from '../../test/harness/engine';
 import { DEVREV_TOKEN } from '../../test/sandbox/devrev';
 import { type BenchContext, fmt, median, runPeer, type ScenarioResult, timedRun } from '../common';
-import { type RawRequest, runRaw } from '../raw';
+import { type RawRequest, runCoreHelper, runRaw } from '../raw';
 
 /** Where the DevRev node's Auto starts, and the level its per-item overhead is judged at. */
 export const DEFAULT_CONCURRENCY = 8;
@@ -19,6 +19,9 @@ const ITEMS_AT_1 = 150;
 const LATENCY_MS = 20;
 /** Targets: the node's throughput against undici without keep-alive at the default concurrency. */
 const NO_KEEP_ALIVE_SHARE = 0.95;
+/** Every contender first runs this many links (the node with Auto, the others at 64 in flight), so none is measured while its code is still being compiled. */
+const WARM_UP_ITEMS = 1200;
+const WARM_UP_CONCURRENCY = 64;
 
 /** The chart's data: throughput per concurrency of each contender. */
 export interface ThroughputSeries {
@@ -33,6 +36,8 @@ export interface ThroughputPoint {
 	peer: number;
 	/** raw undici opening a new connection per request (as n8n-core's HTTP helper does). */
 	rawNoKeepAlive: number;
+	/** n8n-core's HTTP helper alone, with no node around it: the most any node can reach. */
+	helper: number;
 	/** raw undici with keep-alive connections: the physical reference. */
 	raw: number;
 }
@@ -75,20 +80,34 @@ async function ours(context: BenchContext, count: number, concurrency: number | 
 	return { ms: run.ms, cpuMs: run.cpuMs };
 }
 
-async function raw(context: BenchContext, count: number, concurrency: number, keepAlive = true) {
-	const { sandbox } = context;
-	await sandbox.prepare(LATENCY_MS);
-	const base = new URL(sandbox.baseUrl('devrev'));
-	// What the node sends: the same path, body and Authorization header.
-	const requests: RawRequest[] = items(count).map(({ source, target }) => ({
+/** What the node sends for each link: the same path, body and Authorization header. */
+function rawRequests(base: URL, count: number): RawRequest[] {
+	return items(count).map(({ source, target }) => ({
 		method: 'POST',
 		path: `${base.pathname}/links.create`,
 		headers: { authorization: `Bearer ${DEVREV_TOKEN}`, 'content-type': 'application/json', accept: 'application/json' },
 		body: JSON.stringify({ link_type: 'is_related_to', source, target }),
 	}));
-	const run = await runRaw(base.origin, requests, concurrency, { keepAlive });
+}
+
+async function raw(context: BenchContext, count: number, concurrency: number, keepAlive = true) {
+	const { sandbox } = context;
+	await sandbox.prepare(LATENCY_MS);
+	const base = new URL(sandbox.baseUrl('devrev'));
+	const run = await runRaw(base.origin, rawRequests(base, count), concurrency, { keepAlive });
 	const linked = await sandbox.linkCount('devrev');
 	if (run.ok !== count || linked !== count) throw new Error(`raw undici: ${run.ok} ok, ${linked} linked of ${count}`);
+	return { ms: run.ms, cpuMs: run.cpuMs };
+}
+
+/** The same requests through n8n-core's HTTP helper alone (no node, no workflow). */
+async function helper(context: BenchContext, count: number, concurrency: number) {
+	const { sandbox } = context;
+	await sandbox.prepare(LATENCY_MS);
+	const base = new URL(sandbox.baseUrl('devrev'));
+	const run = await runCoreHelper(base.origin, rawRequests(base, count), concurrency);
+	const linked = await sandbox.linkCount('devrev');
+	if (run.ok !== count || linked !== count) throw new Error(`n8n-core's helper: ${run.ok} ok, ${linked} linked of ${count}`);
 	return { ms: run.ms, cpuMs: run.cpuMs };
 }
 
@@ -124,28 +143,31 @@ async function peer(context: BenchContext, count: number, concurrency: number) {
 	return { ms, cpuMs };
 }
 
-type Contender = 'ours' | 'peer' | 'rawNoKeepAlive' | 'raw';
-const CONTENDERS: Contender[] = ['ours', 'peer', 'rawNoKeepAlive', 'raw'];
+type Contender = 'ours' | 'peer' | 'helper' | 'rawNoKeepAlive' | 'raw';
+const CONTENDERS: Contender[] = ['ours', 'peer', 'helper', 'rawNoKeepAlive', 'raw'];
 
 export async function perItemScenario(context: BenchContext): Promise<ScenarioResult> {
 	const base = {
 		id: 'per-item',
 		title: `3. Per-item API, no rate limit — ${ITEMS.toLocaleString('en-US')} DevRev links`,
-		setup: `DevRev node (\`links.create\`, one request per item) against n8n's HTTP Request node (4.4, fed as many items at a time as the concurrency: it sends all of its input at once, so a user limits it with Loop Over Items) and a raw undici 7 client (a \`Pool\` with as many connections as the concurrency) without keep-alive (a new connection per request, as n8n-core's HTTP helper makes for every node) and with keep-alive (the physical reference). Same requests, body and \`Authorization\` header. The node runs at each concurrency as a fixed cap (the Concurrency option set), and with the option unset (Auto: it starts at ${DEFAULT_CONCURRENCY} and grows while answers hold). Sandbox latency ${LATENCY_MS} ms, no rate limit. ${ITEMS} items per run (${ITEMS_AT_1} at concurrency 1). Throughput = items ÷ time; CPU = this process's user + system time (the sandbox runs in its own); median of ${context.rounds} rounds, the four contenders interleaved in a rotating order.`,
+		setup: `DevRev node (\`links.create\`, one request per item) against n8n's HTTP Request node (4.4, fed as many items at a time as the concurrency: it sends all of its input at once, so a user limits it with Loop Over Items) and a raw undici 7 client (a \`Pool\` with as many connections as the concurrency) without keep-alive (a new connection per request, as n8n-core's HTTP helper makes for every node) and with keep-alive (the physical reference), and n8n-core's own HTTP helper alone (\`httpRequest\`, where every node's \`this.helpers.httpRequest…\` ends; no node or workflow around it, the transport's options): the most any node can reach. Same requests, body and \`Authorization\` header. The node runs at each concurrency as a fixed cap (the Concurrency option set), and with the option unset (Auto: it starts at ${DEFAULT_CONCURRENCY} and grows while answers hold). Sandbox latency ${LATENCY_MS} ms, no rate limit. ${ITEMS} items per run (${ITEMS_AT_1} at concurrency 1). Throughput = items ÷ time; CPU = this process's user + system time (the sandbox runs in its own); median of ${context.rounds} rounds, the five contenders interleaved in a rotating order, after a warm-up of ${fmt.int(WARM_UP_ITEMS)} links each.`,
 		target: `The DevRev node's throughput ≥ the HTTP Request node's at every concurrency; ≥ ${fmt.pct(NO_KEEP_ALIVE_SHARE)} of undici without keep-alive at the same concurrency (${DEFAULT_CONCURRENCY}, where Auto starts); with Auto (its default) ≥ the HTTP Request node at its best concurrency; CPU per link ≤ the HTTP Request node's.`,
 	};
 	context.log('scenario 3: warm-up');
-	await ours(context, 200, 'auto');
-	await peer(context, 200, DEFAULT_CONCURRENCY);
-	await raw(context, 200, DEFAULT_CONCURRENCY);
+	await ours(context, WARM_UP_ITEMS, 'auto');
+	await peer(context, WARM_UP_ITEMS, WARM_UP_CONCURRENCY);
+	await helper(context, WARM_UP_ITEMS, WARM_UP_CONCURRENCY);
+	await raw(context, WARM_UP_ITEMS, WARM_UP_CONCURRENCY, false);
+	await raw(context, WARM_UP_ITEMS, WARM_UP_CONCURRENCY);
 
 	type Sample = { ms: number; cpuMs: number };
 	const samples = new Map<number, Record<Contender, Sample[]>>(
-		LEVELS.map((level) => [level, { ours: [], peer: [], rawNoKeepAlive: [], raw: [] }]),
+		LEVELS.map((level) => [level, { ours: [], peer: [], helper: [], rawNoKeepAlive: [], raw: [] }]),
 	);
 	const runners: Record<Contender, (count: number, level: number) => Promise<Sample>> = {
 		ours: (count, level) => ours(context, count, level),
 		peer: (count, level) => peer(context, count, level),
+		helper: (count, level) => helper(context, count, level),
 		rawNoKeepAlive: (count, level) => raw(context, count, level, false),
 		raw: (count, level) => raw(context, count, level),
 	};
@@ -179,6 +201,7 @@ export async function perItemScenario(context: BenchContext): Promise<ScenarioRe
 			items: count,
 			ours: throughput('ours'),
 			peer: throughput('peer'),
+			helper: throughput('helper'),
 			rawNoKeepAlive: throughput('rawNoKeepAlive'),
 			raw: throughput('raw'),
 		};
@@ -193,10 +216,11 @@ export async function perItemScenario(context: BenchContext): Promise<ScenarioRe
 			fmt.int(point.items),
 			`**${fmt.int(point.ours)}/s**`,
 			`${fmt.int(point.peer)}/s`,
+			`${fmt.int(point.helper)}/s (${fmt.pct(point.helper / point.rawNoKeepAlive)})`,
 			`${fmt.int(point.rawNoKeepAlive)}/s`,
 			`${fmt.int(point.raw)}/s`,
-			`${fmt.ratio(point.ours / point.peer)} · ${fmt.pct(point.ours / point.rawNoKeepAlive)} · ${fmt.pct(point.ours / point.raw)}`,
-			`${cpu('ours')} / ${cpu('peer')} / ${cpu('rawNoKeepAlive')} µs`,
+			`${fmt.ratio(point.ours / point.peer)} · ${fmt.pct(point.ours / point.helper)} · ${fmt.pct(point.ours / point.rawNoKeepAlive)} · ${fmt.pct(point.ours / point.raw)}`,
+			`${cpu('ours')} / ${cpu('peer')} / ${cpu('helper')} / ${cpu('rawNoKeepAlive')} µs`,
 		];
 	});
 	rows.push([
@@ -204,6 +228,7 @@ export async function perItemScenario(context: BenchContext): Promise<ScenarioRe
 		fmt.int(ITEMS),
 		`**${fmt.int(autoThroughput)}/s**`,
 		`best ${fmt.int(bestPeer.peer)}/s (at ${bestPeer.concurrency})`,
+		'—',
 		'—',
 		'—',
 		`${fmt.ratio(autoThroughput / bestPeer.peer)} of the HTTP Request node at its best`,
@@ -224,7 +249,7 @@ export async function perItemScenario(context: BenchContext): Promise<ScenarioRe
 	const passed = checks.filter(Boolean).length;
 	const notes = [
 		`Throughput against the HTTP Request node at the same concurrency: ${behindPeer.length === 0 ? '**met** at every concurrency' : `**missed** at concurrency ${behindPeer.map((point) => `${point.concurrency} (${fmt.pct(point.ours / point.peer)})`).join(', ')}`} (${points.map((point) => `${point.concurrency}: ${fmt.ratio(point.ours / point.peer)}`).join(', ')}).`,
-		`At concurrency ${DEFAULT_CONCURRENCY} (set as a fixed cap) the DevRev node reaches ${fmt.pct(share)} of undici without keep-alive (${fmt.int(atDefault.ours)} vs ${fmt.int(atDefault.rawNoKeepAlive)} links/s): target ≥ ${fmt.pct(NO_KEEP_ALIVE_SHARE)} **${share >= NO_KEEP_ALIVE_SHARE ? 'met' : 'missed'}**; ${fmt.pct(atDefault.ours / atDefault.raw)} of keep-alive undici (the physical reference: n8n-core's helper, which every node must use, makes a new connection per request, so no node can reuse one).`,
+		`At concurrency ${DEFAULT_CONCURRENCY} (set as a fixed cap) the DevRev node reaches ${fmt.pct(share)} of undici without keep-alive (${fmt.int(atDefault.ours)} vs ${fmt.int(atDefault.rawNoKeepAlive)} links/s): target ≥ ${fmt.pct(NO_KEEP_ALIVE_SHARE)} **${share >= NO_KEEP_ALIVE_SHARE ? 'met' : 'missed'}**; ${fmt.pct(atDefault.ours / atDefault.raw)} of keep-alive undici (the physical reference: n8n-core's helper, which every node must use, makes a new connection per request, so no node can reuse one). n8n-core's helper alone, with no node around it, reaches ${fmt.pct(atDefault.helper / atDefault.rawNoKeepAlive)} of undici without keep-alive (${fmt.int(atDefault.helper)} links/s), and the node ${fmt.pct(atDefault.ours / atDefault.helper)} of the helper alone: ${atDefault.helper / atDefault.rawNoKeepAlive < NO_KEEP_ALIVE_SHARE ? `the helper by itself stays under ${fmt.pct(NO_KEEP_ALIVE_SHARE)}, so no node that sends through it can reach the target here` : 'the helper alone leaves room for the target'}.`,
 		`With Auto (the default) the DevRev node links ${fmt.int(autoThroughput)}/s, against the HTTP Request node's best of ${fmt.int(bestPeer.peer)}/s (at concurrency ${bestPeer.concurrency}): target ≥ **${autoAhead ? 'met' : 'missed'}** (${fmt.ratio(autoThroughput / bestPeer.peer)}).`,
 		`CPU per link at concurrency ${DEFAULT_CONCURRENCY}: DevRev node ${fmt.int(oursCpu)} µs, HTTP Request node ${fmt.int(peerCpu)} µs: target ≤ **${oursCpu <= peerCpu ? 'met' : 'missed'}**${cpuAbove.length ? ` (above it at concurrency ${cpuAbove.map((point) => point.concurrency).join(', ')})` : ' (and at every concurrency)'}. Profile: [NOTES.md](NOTES.md).`,
 	];
@@ -236,10 +261,11 @@ export async function perItemScenario(context: BenchContext): Promise<ScenarioRe
 				'items',
 				'DevRev node',
 				'HTTP Request node',
+				"n8n-core's HTTP helper alone (÷ undici, no keep-alive)",
 				'undici, no keep-alive',
 				'undici, keep-alive',
-				'node ÷ HTTP Request · ÷ no keep-alive · ÷ keep-alive',
-				'CPU per link (node / HTTP Request / undici no keep-alive)',
+				'node ÷ HTTP Request · ÷ helper alone · ÷ no keep-alive · ÷ keep-alive',
+				'CPU per link (node / HTTP Request / helper alone / undici no keep-alive)',
 			],
 			rows,
 		},
