@@ -171,6 +171,21 @@ describe('DevRev Set Links', () => {
 		expect(held()).toEqual(before);
 	});
 
+	test('Dry Run from an expression holds for its own item only', async () => {
+		const result = await run({ ...setLinks([issue(3), issue(7)], { dryRun: '={{ $json.dry }}' }), object: '={{ $json.object }}' }, [
+			{ object: issue(1), dry: true },
+			{ object: issue(5), dry: false },
+		]);
+
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((item) => item.json)).toEqual([
+			{ object: issue(1), direction: 'is_source', linkType: 'is_dependent_on', added: [issue(7)], removed: [issue(2)], unchanged: [issue(3)], dryRun: true },
+			{ object: issue(5), direction: 'is_source', linkType: 'is_dependent_on', added: [issue(3), issue(7)], removed: [issue(1)], unchanged: [] },
+		]);
+		// Only issue 5's links were written; issue 1's stay as they were.
+		expect(held()).toEqual(['1>2 is_dependent_on', '1>3 is_dependent_on', '1>4 is_related_to', '1>6 custom_link:7', '5>3 is_dependent_on', '5>7 is_dependent_on']);
+	});
+
 	test('an empty set is an error naming the field unless Allow Removing All is on', async () => {
 		const refused = await run(setLinks(''));
 		expect(refused.error?.message).toBe('Invalid "Linked Objects" in item 0: is empty, which would remove all 2 links in scope; turn on Options › Allow Removing All to do that');

@@ -145,6 +145,16 @@ function readPath(json: unknown, path: string[]): unknown {
 	return value;
 }
 
+/**
+ * One option of the item's Options collection: read once for the execution when the collection
+ * holds no expression, else through n8n for this item.
+ */
+export function itemOption(context: IExecuteFunctions, properties: INodeProperties[], itemIndex: number, name: string): unknown {
+	const read = planOf(context, properties).get('options');
+	if (read?.kind === 'constant') return (read.value as Record<string, unknown> | undefined)?.[name];
+	return context.getNodeParameter(`options.${name}`, itemIndex, undefined);
+}
+
 /** Reads one item's parameters and validates them with the operation's schema. */
 export function readItemParams<Params>(
 	context: IExecuteFunctions,

@@ -1,8 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { RequestFailure } from './failure';
 import { toRequestFailure } from './vendor-failures';
-import { fieldLabel, ItemInputError } from './params';
+import { fieldLabel, ItemInputError, itemOption } from './params';
 import { readContext, readLinks } from './reads';
 import { type NodeRun, runPool, type RunIO, sendWrites, type ValidItem } from './run';
 import type { LinkChange, LinkOperation, SetLinksOperation } from './types';
@@ -43,10 +43,6 @@ interface Plan<Params> {
 	added: Set<string>;
 	removed: Set<string>;
 	failure?: RequestFailure;
-}
-
-function option(context: IExecuteFunctions, index: number, name: string): boolean {
-	return context.getNodeParameter(`options.${name}`, index, false) === true;
 }
 
 /** Diffs the links read against the wanted keys. */
@@ -140,6 +136,7 @@ export async function runSetLinks<Params>(run: NodeRun<Params>, operation: SetLi
 	await run.withTransport(async (io) => {
 		const reads = readContext(io);
 		const plans: Array<Plan<Params>> = [];
+		const option = (index: number, name: string) => itemOption(run.context, operation.properties, index, name) === true;
 		await runPool(
 			valid,
 			io.concurrency,
@@ -152,11 +149,11 @@ export async function runSetLinks<Params>(run: NodeRun<Params>, operation: SetLi
 					return run.fail(index, toRequestFailure(io.vendor, error, io.settings.timeoutMs));
 				}
 				const wantsNone = plan.toAdd.length + plan.unchanged.length === 0;
-				if (wantsNone && plan.toRemove.length > 0 && !option(run.context, index, 'allowRemovingAll')) {
+				if (wantsNone && plan.toRemove.length > 0 && !option(index, 'allowRemovingAll')) {
 					const problem = `is empty, which would remove all ${plan.toRemove.length} links in scope; turn on Options › Allow Removing All to do that`;
 					return run.fail(index, new ItemInputError(index, fieldLabel(operation.properties, operation.wantedField), problem));
 				}
-				if (option(run.context, index, 'dryRun')) return run.settle(index, [output(operation, plan, true)]);
+				if (option(index, 'dryRun')) return run.settle(index, [output(operation, plan, true)]);
 				plans.push(plan);
 			},
 			() => run.stopped,
