@@ -115,7 +115,8 @@ export function renderChart({ points }: ThroughputSeries): string {
 	const series = [
 		{ name: 'DevRev node (n8n engine)', color: '#ea4b71', values: points.map((point) => point.ours), below: true },
 		{ name: 'HTTP Request node', color: '#7a5af8', values: points.map((point) => point.peer), below: true },
-		{ name: "n8n-core's helper alone", color: '#15803d', values: points.map((point) => point.helper), below: true },
+		// Its values sit on the node's: no labels of its own (the table has them).
+		{ name: "n8n-core's helper alone", color: '#15803d', values: points.map((point) => point.helper), below: true, unlabelled: true },
 		{ name: 'undici, no keep-alive', color: '#777777', values: points.map((point) => point.rawNoKeepAlive), below: false },
 		{ name: 'undici, keep-alive', color: '#2f6fde', values: points.map((point) => point.raw), below: false },
 	];
@@ -151,8 +152,9 @@ export function renderChart({ points }: ThroughputSeries): string {
 		const path = s.values.map((v, i) => `${i ? 'L' : 'M'}${x(levels[i]).toFixed(1)} ${y(v).toFixed(1)}`).join(' ');
 		out.push(`<path d="${path}" fill="none" stroke="${s.color}" stroke-width="2.5"/>`);
 		s.values.forEach((v, i) => {
+			out.push(`<circle cx="${x(levels[i]).toFixed(1)}" cy="${y(v).toFixed(1)}" r="4" fill="${s.color}"/>`);
+			if ('unlabelled' in s) return;
 			out.push(
-				`<circle cx="${x(levels[i]).toFixed(1)}" cy="${y(v).toFixed(1)}" r="4" fill="${s.color}"/>`,
 				`<text x="${x(levels[i]).toFixed(1)}" y="${(y(v) + (s.below ? 17 : -9)).toFixed(1)}" text-anchor="middle" fill="${s.color}" font-size="11">${label(v)}</text>`,
 			);
 		});
