@@ -12,6 +12,7 @@ export { doneFields, saysNoChangeNeeded } from './no-change';
 export { pickerModes } from './fields';
 export { Pacer } from './pacer';
 export { AutoConcurrency } from './concurrency';
+export { getOrCreate } from './write-state';
 export type {
 	FollowUp,
 	GetLinksOperation,

@@ -246,8 +246,13 @@ function withUncertainNote<Params>(failure: RequestFailure, operation: LinkOpera
  * or an item repeating an earlier one) and, afresh, after a lost answer before sending again
  * (`findEffect`), so it never makes the effect twice; `afterSend` tells it what a send made.
  */
-async function sendUnit<Params>(operation: LinkOperation<Params>, items: Params[], io: RunIO, scope: string): Promise<IDataObject[]> {
-	const state = writeState(io, operation.name);
+async function sendUnit<Params>(
+	operation: LinkOperation<Params>,
+	items: Params[],
+	io: RunIO,
+	scope: string,
+	state: WriteState,
+): Promise<IDataObject[]> {
 	return await inTurn(io, operation.sequenceKey?.(items), async () => await lookAndSend(operation, items, io, scope, state));
 }
 
@@ -307,10 +312,8 @@ export async function sendWrites<Params>(
 	handlers: { done(index: number, output: IDataObject): void; failed(index: number, failure: RequestFailure): void; stop(): boolean },
 ): Promise<void> {
 	const { vendor, settings } = io;
-	operation.planRun?.(
-		items.map((item) => item.params),
-		writeState(io, operation.name),
-	);
+	const state = writeState(io, operation.name);
+	operation.planRun?.(items.map((item) => item.params), state);
 	await runPool(
 		groupIntoUnits(items, operation, settings.batchSize),
 		io.concurrency,
@@ -318,7 +321,7 @@ export async function sendWrites<Params>(
 			const params = unit.items.map((item) => item.params);
 			const settle = (outputs: IDataObject[]) => unit.items.forEach((item, position) => handlers.done(item.index, outputs[position]));
 			try {
-				settle(await sendUnit(operation, params, io, unit.scope));
+				settle(await sendUnit(operation, params, io, unit.scope, state));
 			} catch (error) {
 				let failure = toRequestFailure(vendor, error, settings.timeoutMs);
 				try {

@@ -11,8 +11,9 @@ const executions = new WeakMap<object, Map<string, Map<string, unknown>>>();
 const shared = new Map<string, Map<string, unknown>>();
 const turns = new WeakMap<object, Map<string, Promise<void>>>();
 
-function entry<K, V>(map: Map<K, V>, key: K, create: () => V): V {
-	let value = map.get(key);
+/** The value under `key`, made and kept by `create` the first time (a Map, a WeakMap or a hook's memory). */
+export function getOrCreate<K, V>(map: { get(key: K): unknown; set(key: K, value: V): unknown }, key: K, create: () => V): V {
+	let value = map.get(key) as V | undefined;
 	if (value === undefined) {
 		value = create();
 		map.set(key, value);
@@ -22,11 +23,10 @@ function entry<K, V>(map: Map<K, V>, key: K, create: () => V): V {
 
 /** The state of one operation's hooks in the execution `io`, shared with others on the same server. */
 export function writeState(io: RunIO, operation: string): WriteState {
-	const perOperation = executions.get(io) ?? new Map<string, Map<string, unknown>>();
-	executions.set(io, perOperation);
+	const perOperation = getOrCreate(executions, io, () => new Map<string, Map<string, unknown>>());
 	return {
-		execution: entry(perOperation, operation, () => new Map<string, unknown>()),
-		shared: entry(shared, `${io.vendor.credentialType}\u0000${io.baseUrl}`, () => new Map<string, unknown>()),
+		execution: getOrCreate(perOperation, operation, () => new Map<string, unknown>()),
+		shared: getOrCreate(shared, `${io.vendor.credentialType}\u0000${io.baseUrl}`, () => new Map<string, unknown>()),
 	};
 }
 
@@ -36,8 +36,7 @@ export function writeState(io: RunIO, operation: string): WriteState {
  */
 export async function inTurn<T>(run: object, key: string | undefined, work: () => Promise<T>): Promise<T> {
 	if (key === undefined) return await work();
-	const queue = turns.get(run) ?? new Map<string, Promise<void>>();
-	turns.set(run, queue);
+	const queue = getOrCreate(turns, run, () => new Map<string, Promise<void>>());
 	const previous = queue.get(key) ?? Promise.resolve();
 	const mine = previous.then(work);
 	queue.set(
