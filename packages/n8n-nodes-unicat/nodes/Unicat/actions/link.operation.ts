@@ -9,8 +9,8 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
-import type { FollowUp, LinkOperation, VendorRequest, WriteState } from '@record-links/engine';
-import { optionsCollection, RequestFailure } from '@record-links/engine';
+import type { FollowUp, LinkOperation, VendorRequest, VendorResponse, WriteState } from '@record-links/engine';
+import { getOrCreate, optionsCollection, RequestFailure } from '@record-links/engine';
 import { unicat } from '../vendor';
 import {
 	CHILDREN_PAGE_SIZE,
@@ -107,23 +107,22 @@ interface ParentMemory {
 }
 
 function parentMemory(state: WriteState, parent: string): ParentMemory {
-	const key = `parent ${parent}`;
-	let memory = state.execution.get(key) as ParentMemory | undefined;
-	if (!memory) {
-		memory = { made: [], looks: 0 };
-		state.execution.set(key, memory);
-	}
-	return memory;
+	return getOrCreate<string, ParentMemory>(state.execution, `parent ${parent}`, () => ({ made: [], looks: 0 }));
 }
 
 /** The canonical record of each record read this execution. */
 function canonicals(state: WriteState): Map<string, string> {
-	let known = state.execution.get('canonicals') as Map<string, string> | undefined;
-	if (!known) {
-		known = new Map();
-		state.execution.set('canonicals', known);
-	}
-	return known;
+	return getOrCreate<string, Map<string, string>>(state.execution, 'canonicals', () => new Map());
+}
+
+/**
+ * The answer, or undefined when Unicat answers 422: here, a record the request names does not exist
+ * (contract fact "errors"). Any other failure stays the request's failure.
+ */
+async function unlessMissing(request: Promise<VendorResponse>): Promise<VendorResponse | undefined> {
+	return await request.catch((error: unknown) =>
+		error instanceof RequestFailure && error.statusCode === 422 ? undefined : Promise.reject(error),
+	);
 }
 
 /** Whether this server's backlinks have been seen to list a record's linked copies (`state.shared` is per server and project). */
@@ -154,10 +153,9 @@ async function linkedChildren(parent: string, follow: FollowUp): Promise<IDataOb
 	const copies: IDataObject[] = [];
 	for (let page = 0; page < MAX_CHILDREN_PAGES; page++) {
 		const request = follow(childrenRequest(parent, page * CHILDREN_PAGE_SIZE, CHILDREN_PAGE_SIZE), true);
+		const response = page === 0 ? await unlessMissing(request) : await request;
 		// No such parent: nothing is under it, and the link itself says which record is missing.
-		const missing = page === 0 && (await request.then(() => false, (error: unknown) => error instanceof RequestFailure && error.statusCode === 422));
-		if (missing) return [];
-		const response = await request;
+		if (!response) return [];
 		const { records, count } = childrenOf(response.body);
 		copies.push(...records.filter((child) => typeof child.gid === 'string' && typeof child.canonical === 'string' && child.canonical !== child.gid));
 		if (count < CHILDREN_PAGE_SIZE) return copies;
@@ -240,10 +238,10 @@ async function byBacklinks(params: LinkParams, follow: FollowUp, state: WriteSta
 	const records = recordsOf(answer.body);
 	const unread = candidates.filter((gid) => !records.has(gid));
 	if (unread.length > 0) {
-		const read = follow(getRequest(unread), true);
+		const read = await unlessMissing(follow(getRequest(unread), true));
 		// A candidate gone meanwhile fails the read: the children tell instead.
-		if (await read.then(() => false, (error: unknown) => error instanceof RequestFailure && error.statusCode === 422)) return 'unknown';
-		for (const [gid, record] of recordsOf((await read).body)) records.set(gid, record);
+		if (!read) return 'unknown';
+		for (const [gid, record] of recordsOf(read.body)) records.set(gid, record);
 	}
 	const copy = candidates.map((gid) => records.get(gid)).find((record) => record?.parent === params.parent && isCopyOf(record, canonical));
 	if (copy) parentMemory(state, params.parent).made.push(copy);
@@ -261,16 +259,33 @@ function alreadyLinked(params: LinkParams, copy: IDataObject | undefined): IData
  * process and server). A failed read settles nothing: a later copy asks again.
  */
 async function confirmBacklinks(copy: string, canonical: string, follow: FollowUp, state: WriteState): Promise<void> {
-	const key = TRUST;
-	if (state.shared.has(key)) return;
+	if (state.shared.has(TRUST)) return;
 	const confirming = follow(getRequest([canonical]), true).then((answer) => {
 		const backlinks: unknown = recordFrom(answer.body, canonical)?.backlinks;
-		state.shared.set(key, Array.isArray(backlinks) && backlinks.includes(copy) ? 'trusted' : 'untrusted');
+		state.shared.set(TRUST, Array.isArray(backlinks) && backlinks.includes(copy) ? 'trusted' : 'untrusted');
 	});
-	state.shared.set(key, confirming);
+	state.shared.set(TRUST, confirming);
 	await confirming.catch(() => {
-		if (state.shared.get(key) === confirming) state.shared.delete(key);
+		if (state.shared.get(TRUST) === confirming) state.shared.delete(TRUST);
 	});
+}
+
+/**
+ * The copy already under the parent, as Link's output: by the record's backlinks when asked and
+ * trusted on this server (unless they cannot tell), else among the parent's children (read afresh
+ * when `fresh`).
+ */
+async function lookForCopy(
+	params: LinkParams,
+	follow: FollowUp,
+	state: WriteState,
+	{ backlinks, fresh }: { backlinks: boolean; fresh: boolean },
+): Promise<IDataObject[] | undefined> {
+	if (backlinks && backlinksTrusted(state)) {
+		const copy = await byBacklinks(params, follow, state);
+		if (copy !== 'unknown') return alreadyLinked(params, copy);
+	}
+	return alreadyLinked(params, await underParent(params, follow, state, fresh));
 }
 
 export const link: LinkOperation<LinkParams> = {
@@ -341,20 +356,12 @@ export const link: LinkOperation<LinkParams> = {
 		const memory = parentMemory(state, params.parent);
 		// Alone under its parent in this execution: reading every child would cost more than it saves.
 		const alone = memory.looks++ === 0 && (planOf(state).perParent.get(params.parent) ?? 1) <= 1;
-		if (alone && backlinksTrusted(state)) {
-			const copy = await byBacklinks(params, follow, state);
-			if (copy !== 'unknown') return alreadyLinked(params, copy);
-		}
-		return alreadyLinked(params, await underParent(params, follow, state, false));
+		return await lookForCopy(params, follow, state, { backlinks: alone, fresh: false });
 	},
 	async findEffect([params], follow, state) {
 		// Off: a copy under the parent may be one made before; the failure stands as uncertain.
 		if (params.options.returnExisting === false) throw new Error('not looked up');
-		if (backlinksTrusted(state)) {
-			const copy = await byBacklinks(params, follow, state);
-			if (copy !== 'unknown') return alreadyLinked(params, copy);
-		}
-		return alreadyLinked(params, await underParent(params, follow, state, true));
+		return await lookForCopy(params, follow, state, { backlinks: true, fresh: true });
 	},
 	async afterSend([output], [params], follow, state) {
 		if (params.options.returnExisting === false || typeof output?.gid !== 'string') return;
