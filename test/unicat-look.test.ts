@@ -6,7 +6,7 @@ import { vendorCase } from './harness/vendor-cases';
 import type { Fault } from './sandbox/server';
 import {
 	UNICAT_ORDERING,
-	UNICAT_PROJECT_GID,
+	UNICAT_PATHS,
 	UNICAT_RECORDS as R,
 	UNICAT_VARIANTS,
 	unicatCopiesOf,
@@ -26,10 +26,7 @@ const sandbox = useSandbox();
 const unicatServer = useUnicatServerPerTest(sandbox);
 
 const state = () => sandbox.state.unicat;
-const API = `/api/p/${UNICAT_PROJECT_GID}`;
-const LINK_PATH = `${API}/records/link`;
-const CHILDREN_PATH = `${API}/records/children`;
-const GET_PATH = `${API}/records/get`;
+const { link: LINK_PATH, children: CHILDREN_PATH, get: GET_PATH } = UNICAT_PATHS;
 
 /** The requests since the last `since()`, by kind (logins apart). */
 function requestsSince(from: number) {

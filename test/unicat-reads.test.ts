@@ -5,7 +5,7 @@ import { useSandbox, useUnicatServerPerTest } from './harness/use-sandbox';
 import { vendorCase } from './harness/vendor-cases';
 import {
 	UNICAT_ORDERING,
-	UNICAT_PROJECT_GID,
+	UNICAT_PATHS,
 	UNICAT_RECORDS as R,
 	UNICAT_VARIANTS,
 	unicatCopiesOf,
@@ -22,8 +22,7 @@ import {
 const sandbox = useSandbox();
 const unicatServer = useUnicatServerPerTest(sandbox);
 const credentials = () => vendorCase('unicat').credentials(unicatServer().baseUrl);
-const LINK_PATH = `/api/p/${UNICAT_PROJECT_GID}/records/link`;
-const CHILDREN_PATH = `/api/p/${UNICAT_PROJECT_GID}/records/children`;
+const { link: LINK_PATH, children: CHILDREN_PATH } = UNICAT_PATHS;
 const linkRequests = () => sandbox.requestsFor('unicat', LINK_PATH);
 const childrenReads = () => sandbox.requestsFor('unicat', CHILDREN_PATH);
 

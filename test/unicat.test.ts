@@ -10,6 +10,7 @@ import {
 	UNICAT_API_KEY,
 	UNICAT_MISSING_GID,
 	UNICAT_ORDERING,
+	UNICAT_PATHS,
 	UNICAT_PROJECT_GID,
 	UNICAT_RECORDS as R,
 	unicatCopiesOf,
@@ -22,11 +23,7 @@ const sandbox = useSandbox();
 const unicatServer = useUnicatServerPerTest(sandbox);
 
 const state = (): UnicatState => sandbox.state.unicat;
-const LINK_PATH = `/api/p/${UNICAT_PROJECT_GID}/records/link`;
-const UNLINK_PATH = `/api/p/${UNICAT_PROJECT_GID}/records/unlink`;
-const AUTH_PATH = `/api/p/${UNICAT_PROJECT_GID}/auth`;
-const CHILDREN_PATH = `/api/p/${UNICAT_PROJECT_GID}/records/children`;
-const GET_PATH = `/api/p/${UNICAT_PROJECT_GID}/records/get`;
+const { link: LINK_PATH, unlink: UNLINK_PATH, auth: AUTH_PATH, children: CHILDREN_PATH, get: GET_PATH } = UNICAT_PATHS;
 const lookups = () => sandbox.requestsFor('unicat', CHILDREN_PATH);
 const gets = () => sandbox.requestsFor('unicat', GET_PATH);
 const linkRequests = () => sandbox.requestsFor('unicat', LINK_PATH);
@@ -647,7 +644,7 @@ describe('Unicat credential', () => {
 			['POST', { api_key: UNICAT_API_KEY }],
 			['POST', { api_key: UNICAT_API_KEY }],
 		]);
-		expect(sandbox.requestsFor('unicat', `/api/p/${UNICAT_PROJECT_GID}/init`)).toHaveLength(0);
+		expect(sandbox.requestsFor('unicat', UNICAT_PATHS.init)).toHaveLength(0);
 	});
 
 	test('a wrong API key fails with Unicat\'s message and never echoes the key', async () => {
@@ -658,7 +655,7 @@ describe('Unicat credential', () => {
 			'Logging in to Unicat with the API key failed: Forbidden - unknown user, or not a member of the project',
 		);
 		expect(JSON.stringify(result)).not.toContain(wrongKey);
-		expect(sandbox.requestsFor('unicat', `/api/p/${UNICAT_PROJECT_GID}/init`)).toHaveLength(0);
+		expect(sandbox.requestsFor('unicat', UNICAT_PATHS.init)).toHaveLength(0);
 	});
 
 	test('a wrong project GID fails', async () => {

@@ -12,7 +12,7 @@ import { DATAGOL, DATAGOL_JWT } from '../../test/sandbox/datagol';
 import { DEVREV_TOKEN } from '../../test/sandbox/devrev';
 import { FAIRCOM_PASSWORD, FAIRCOM_PERMANENT_TOKEN, FAIRCOM_USERNAME } from '../../test/sandbox/faircom';
 import { TULIP, TULIP_API_KEY, TULIP_API_SECRET } from '../../test/sandbox/tulip';
-import { UNICAT_API_KEY, UNICAT_ORDERING, UNICAT_PROJECT_GID } from '../../test/sandbox/unicat';
+import { UNICAT_API_KEY, UNICAT_ORDERING, UNICAT_PATHS } from '../../test/sandbox/unicat';
 import { type BenchContext, fmt, median, type NodeRun, type PeerRequest, runPeer, type ScenarioResult, timedRun } from '../common';
 import { confirmInN8n } from '../triggered-n8n';
 
@@ -167,7 +167,7 @@ function seriesFor(context: BenchContext, vendor: VendorKey): Series[] {
 						peer(
 							{
 								method: 'POST',
-								url: `${base}/api/p/${UNICAT_PROJECT_GID}/auth`,
+								url: `${base}${UNICAT_PATHS.auth}`,
 								jsonBody: JSON.stringify({ api_key: UNICAT_API_KEY }),
 								auth: { type: 'none' },
 								// Unicat returns the JWT in a response header.
@@ -180,7 +180,7 @@ function seriesFor(context: BenchContext, vendor: VendorKey): Series[] {
 						return peer(
 							{
 								method: 'POST',
-								url: `${base}/api/p/${UNICAT_PROJECT_GID}/records/link`,
+								url: `${base}${UNICAT_PATHS.link}`,
 								jsonBody: `={"record": "{{ $json.record }}", "parent": "{{ $json.parent }}", "ordering": "${UNICAT_ORDERING}"}`,
 								auth: { type: 'none' },
 								headers: { Authorization: `Bearer ${String(headers.authorization ?? '')}` },

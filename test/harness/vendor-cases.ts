@@ -13,7 +13,7 @@ import { DEVREV_TOKEN } from '../sandbox/devrev';
 import { FAIRCOM_PASSWORD, FAIRCOM_USERNAME, fairComActions, linkKey, tableKey } from '../sandbox/faircom';
 import type { SandboxRequest, SandboxResponse } from '../sandbox/server';
 import { TULIP, TULIP_API_KEY, TULIP_API_SECRET, tulipLinkKey } from '../sandbox/tulip';
-import { UNICAT_API_KEY, UNICAT_ORDERING, UNICAT_PROJECT_GID, UNICAT_RECORDS, type UnicatRecord } from '../sandbox/unicat';
+import { UNICAT_API_KEY, UNICAT_ORDERING, UNICAT_PATHS, UNICAT_PROJECT_GID, UNICAT_RECORDS, type UnicatRecord } from '../sandbox/unicat';
 import { CredentialStore } from './engine';
 
 export type VendorName = VendorKey;
@@ -194,7 +194,6 @@ const tulip: VendorData = {
 };
 
 // Unicat -------------------------------------------------------------------------------------------
-const UNICAT_LINK_PATH = `/api/p/${UNICAT_PROJECT_GID}/records/link`;
 /**
  * Source record i (seeded by prepare) and the folder its copy goes under (10 copies per folder: Link
  * reads the folder's children before each copy, and the soak's 5,000 reads stay small).
@@ -258,7 +257,7 @@ const unicat: VendorData = {
 	},
 	// Every copy the sandbox made (the seeded summer table copy is not one).
 	totalLinks: (sandbox) => sandbox.state.unicat.createdRecords,
-	linkPath: UNICAT_LINK_PATH,
+	linkPath: UNICAT_PATHS.link,
 	faultAfter: 0,
 	// Not idempotent (every call makes another copy), but Return Existing Copy (on by default) looks
 	// under the parent before the first send and after every lost answer, so for the matrix it repeats

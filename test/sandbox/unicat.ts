@@ -12,6 +12,16 @@ import { recordSecret } from '../harness/leaks';
 import { bearerToken, type SandboxRequest, type SandboxResponse, type VendorModule } from './server';
 
 export const UNICAT_PROJECT_GID = '84a1b5e4-fb5d-4ad6-a497-a3cf7eaf29b1';
+/** The sandbox project's API paths, as the sandbox records the requests. */
+const API_ROOT = `/api/p/${UNICAT_PROJECT_GID}`;
+export const UNICAT_PATHS = {
+	auth: `${API_ROOT}/auth`,
+	init: `${API_ROOT}/init`,
+	link: `${API_ROOT}/records/link`,
+	unlink: `${API_ROOT}/records/unlink`,
+	get: `${API_ROOT}/records/get`,
+	children: `${API_ROOT}/records/children`,
+} as const;
 export const UNICAT_API_KEY = 'unicat-apikey-7f3b9c2e5a1d48b6';
 export const UNICAT_USER_GID = '3d0c6f8a-51b2-4c7e-9a4d-2e8f1b6c7d90';
 /** The project's main ordering. */
