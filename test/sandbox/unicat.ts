@@ -70,9 +70,10 @@ interface Jwt {
 }
 
 /**
- * What Unicat does not document (test/contracts/unicat.contract.json): its 429. rateLimit
- * "envelope": 429 with Retry-After and Unicat's error body; "bare": 429 with a plain-text body and
- * no Retry-After.
+ * What Unicat does not document (test/contracts/unicat.contract.json), played both ways: its 429,
+ * the shape of records/children, the meaning of `backlinks`, and records/get naming an unknown GID
+ * (each described on UnicatVariants). rateLimit "envelope": 429 with Retry-After and Unicat's error
+ * body; "bare": 429 with a plain-text body and no Retry-After.
  */
 export const UNICAT_VARIANTS = {
 	rateLimit: ['envelope', 'bare'],
