@@ -253,17 +253,6 @@ async function sendUnit<Params>(
 	scope: string,
 	state: WriteState,
 ): Promise<IDataObject[]> {
-	return await inTurn(io, operation.sequenceKey?.(items), async () => await lookAndSend(operation, items, io, scope, state));
-}
-
-/** `sendUnit` once it is the unit's turn. */
-async function lookAndSend<Params>(
-	operation: LinkOperation<Params>,
-	items: Params[],
-	io: RunIO,
-	scope: string,
-	state: WriteState,
-): Promise<IDataObject[]> {
 	const { vendor, sessions, settings, signal } = io;
 	const follow = io.follow(scope);
 	const params = operation.prepare ? await operation.prepare(items, follow) : items;
@@ -321,7 +310,9 @@ export async function sendWrites<Params>(
 			const params = unit.items.map((item) => item.params);
 			const settle = (outputs: IDataObject[]) => unit.items.forEach((item, position) => handlers.done(item.index, outputs[position]));
 			try {
-				settle(await sendUnit(operation, params, io, unit.scope, state));
+				// Units whose sequence key is equal take turns, so a later one's look sees what an earlier made.
+				const send = async () => await sendUnit(operation, params, io, unit.scope, state);
+				settle(await inTurn(io, operation.sequenceKey?.(params), send));
 			} catch (error) {
 				let failure = toRequestFailure(vendor, error, settings.timeoutMs);
 				try {
